@@ -1,0 +1,1 @@
+"""Sampark: consumer care and outage communication for electricity distribution companies."""

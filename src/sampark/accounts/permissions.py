@@ -1,0 +1,43 @@
+"""What each role may do. Jurisdiction (scoping.py) says where; this says what."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sampark.core.errors import NotAllowed
+
+from .models import Role, StaffUser
+
+
+class Action(StrEnum):
+    COMPLAINT_REGISTER = "complaint_register"
+    COMPLAINT_ASSIGN = "complaint_assign"
+    COMPLAINT_WORK = "complaint_work"  # acknowledge, on site, resolve, wait on consumer
+    COMPLAINT_CLOSE = "complaint_close"  # record the consumer's confirmation / reopen
+    COMPLAINT_CANCEL = "complaint_cancel"  # cancelled / duplicate
+    CONSUMER_VIEW = "consumer_view"
+
+
+OFFICERS = {Role.SDO, Role.XEN, Role.SE, Role.CE, Role.MD, Role.CHAIRMAN, Role.ADMIN}
+FIELD = {Role.JE} | OFFICERS
+DESK = {Role.AGENT, Role.SUPERVISOR}
+
+ALLOWED: dict[Action, set[str]] = {
+    Action.COMPLAINT_REGISTER: DESK | FIELD,
+    Action.COMPLAINT_ASSIGN: {Role.SUPERVISOR} | OFFICERS,
+    Action.COMPLAINT_WORK: FIELD,
+    Action.COMPLAINT_CLOSE: DESK | FIELD,
+    Action.COMPLAINT_CANCEL: DESK | FIELD,
+    Action.CONSUMER_VIEW: DESK | FIELD,
+}
+
+
+def can(user: StaffUser, action: Action) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.role in ALLOWED[action]
+
+
+def require(user: StaffUser, action: Action) -> None:
+    if not can(user, action):
+        raise NotAllowed()

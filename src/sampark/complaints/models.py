@@ -1,0 +1,218 @@
+"""Complaints, their audit trail, numbering and the service-standard (SLA) policy."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sampark.consumers.models import Consumer
+from sampark.core.models import AreaType, Language
+from sampark.network.models import DistributionTransformer, Feeder, OrgUnit
+
+
+class Category(models.TextChoices):
+    """DESIGN.md section 4 rows."""
+
+    NO_SUPPLY = "no_supply", _("No supply")
+    LINE_BREAKDOWN = "line_breakdown", _("Overhead line breakdown")
+    DT_FAILURE = "dt_failure", _("Distribution transformer failure")
+    UG_CABLE = "ug_cable", _("Underground cable fault")
+    SUBSTATION_LOW_VOLTAGE = "substation_low_voltage", _("Substation failure / low voltage")
+    VOLTAGE_FLUCTUATION = "voltage_fluctuation", _("Voltage fluctuation")
+    METER = "meter", _("Meter defective / replacement")
+    BILL_READING = "bill_reading", _("Wrong meter reading / bill")
+    NEW_CONNECTION = "new_connection", _("New connection")
+    SAFETY_HAZARD = "safety_hazard", _("Safety hazard")
+    CALL_CENTRE_NO_RESPONSE = "call_centre_no_response", _("Call centre gave no response")
+    OTHER = "other", _("Other")
+
+
+class Channel(models.TextChoices):
+    IVR = "ivr", _("1912 IVR")
+    AGENT = "agent", _("1912 agent")
+    CHATBOT_WEB = "chatbot_web", _("Web chat")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+    WEB = "web", _("Website")
+    OPEN311 = "open311", _("Open311")
+    API = "api", _("API")
+    FIELD = "field", _("Field staff")
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    EMERGENCY = "emergency", _("Emergency")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING_CONSUMER = "waiting_consumer", _("Waiting for the consumer")
+    RESOLVED = "resolved", _("Resolved, awaiting your confirmation")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    CANCELLED = "cancelled", _("Cancelled")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+# A complaint in one of these states still needs work from the utility (or the consumer's word).
+OPEN_STATUSES = (
+    Status.REGISTERED,
+    Status.ASSIGNED,
+    Status.IN_PROGRESS,
+    Status.WAITING_CONSUMER,
+    Status.RESOLVED,
+    Status.REOPENED,
+)
+_open = Q(status__in=OPEN_STATUSES)
+
+
+class Complaint(models.Model):
+    number = models.CharField(max_length=24, unique=True)
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    category = models.CharField(max_length=24, choices=Category.choices)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REGISTERED)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.HINDI)
+    description = models.TextField(blank=True)
+
+    consumer = models.ForeignKey(
+        Consumer, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
+    )
+    # For callers who are not (or not yet) registered consumers.
+    contact_name = models.CharField(max_length=120, blank=True)
+    contact_mobile = models.CharField(max_length=16, null=True, blank=True)
+    location_text = models.CharField(max_length=300, blank=True)
+
+    # Where on the network the complaint lies (resolved from the consumer or given by the caller).
+    dt = models.ForeignKey(
+        DistributionTransformer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    feeder = models.ForeignKey(
+        Feeder, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subdivision = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
+    )
+    # Denormalised org path of the sub-division (or discom) for one-index jurisdiction scoping.
+    org_path = models.CharField(max_length=255, blank=True, db_index=True)
+    area_type = models.CharField(max_length=6, choices=AreaType.choices)
+    is_a_class = models.BooleanField(default=False)
+
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+    )
+
+    registered_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    sla_hours = models.PositiveIntegerField()
+    paused_seconds = models.PositiveIntegerField(default=0)
+    paused_since = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # At most one open complaint per consumer and category: the database, not a
+            # Python check, decides which of two simultaneous identical requests wins.
+            models.UniqueConstraint(
+                fields=["consumer", "category"],
+                condition=_open & Q(consumer__isnull=False),
+                name="one_open_complaint_per_consumer_category",
+            ),
+            models.UniqueConstraint(
+                fields=["contact_mobile", "category"],
+                condition=_open & Q(consumer__isnull=True, contact_mobile__isnull=False),
+                name="one_open_complaint_per_caller_category",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["assigned_to", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class EventKind(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ASSIGNED = "assigned", _("Assigned")
+    TRANSITION = "transition", _("Status changed")
+    NOTE = "note", _("Note")
+    DUPLICATE_REQUEST = "duplicate_request", _("Repeated request")
+
+
+class ComplaintEvent(models.Model):
+    """Audit trail: one row per change, written in the same transaction as the change."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Who acted when no staff user did: "consumer", "system", "api:<token name>".
+    actor_label = models.CharField(max_length=80, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class ComplaintSequence(models.Model):
+    """Last complaint number handed out per discom prefix and day."""
+
+    prefix = models.CharField(max_length=4)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "day"], name="one_sequence_per_prefix_day")
+        ]
+
+
+class SlaPolicy(models.Model):
+    """Time limit per category x area type x A-class city (DESIGN.md section 4), as data."""
+
+    category = models.CharField(max_length=24, choices=Category.choices)
+    area_type = models.CharField(max_length=6, choices=AreaType.choices)
+    a_class_city = models.BooleanField(default=False)
+    hours = models.PositiveIntegerField(help_text=_("Resolution limit from registration, hours"))
+    compensation_per_day = models.PositiveIntegerField(
+        default=0, help_text=_("Rupees per day of delay owed under the SoP regulations")
+    )
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "area_type", "a_class_city"], name="one_sla_per_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        city = " A-class" if self.a_class_city else ""
+        return f"{self.get_category_display()} / {self.area_type}{city}: {self.hours} h"

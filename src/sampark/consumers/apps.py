@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ConsumersConfig(AppConfig):
+    name = "sampark.consumers"
+    label = "consumers"
+    verbose_name = "Consumers"
