@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 
 from sampark.core.errors import NotAllowed
 
@@ -21,25 +21,25 @@ M = TypeVar("M", bound=Model)
 @dataclass(frozen=True)
 class Scope:
     path_prefix: str | None  # None: everything (administrators)
+    empty: bool = False  # staff without a jurisdiction see nothing
 
     def apply(self, queryset: QuerySet[M], *, org_path: str) -> QuerySet[M]:
         """Restrict `queryset` to rows whose org path (the lookup `org_path`) lies in scope."""
+        if self.empty:
+            return queryset.none()
         if self.path_prefix is None:
             return queryset
         return queryset.filter(**{f"{org_path}__startswith": self.path_prefix})
 
-    def q(self, *, org_path: str) -> Q:
-        if self.path_prefix is None:
-            return Q()
-        return Q(**{f"{org_path}__startswith": self.path_prefix})
-
     def covers(self, path: str | None) -> bool:
+        if self.empty:
+            return False
         if self.path_prefix is None:
             return True
         return path is not None and path.startswith(self.path_prefix)
 
 
-NOTHING = Scope(path_prefix="\x00")  # matches no path: a user without jurisdiction sees nothing
+NOTHING = Scope(path_prefix=None, empty=True)
 
 
 def staff_scope(user: StaffUser) -> Scope:

@@ -117,6 +117,8 @@ class Complaint(models.Model):
     sla_hours = models.PositiveIntegerField()
     paused_seconds = models.PositiveIntegerField(default=0)
     paused_since = models.DateTimeField(null=True, blank=True)
+    # Set once by the SLA sweep when an open complaint passes its due time.
+    sla_breached_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -155,6 +157,7 @@ class EventKind(models.TextChoices):
     TRANSITION = "transition", _("Status changed")
     NOTE = "note", _("Note")
     DUPLICATE_REQUEST = "duplicate_request", _("Repeated request")
+    SLA_BREACHED = "sla_breached", _("Time limit passed")
 
 
 class ComplaintEvent(models.Model):

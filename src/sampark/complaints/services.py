@@ -13,6 +13,7 @@ from sampark.accounts.permissions import Action, require
 from sampark.accounts.scoping import staff_scope
 from sampark.consumers.models import Consumer
 from sampark.core import clock
+from sampark.core.db import chunked
 from sampark.core.errors import NotFound, ValidationFailed
 from sampark.network.models import DistributionTransformer, Feeder, OrgUnit
 
@@ -207,7 +208,7 @@ def _complaint_create(
         discom = subdivision.discom()
         prefix, org_path = discom.complaint_prefix or discom.code[:2], subdivision.path
     else:
-        root = OrgUnit.get_first_root_node()
+        root = OrgUnit.objects.get_first_root_node()
         prefix, org_path = STATEWIDE_PREFIX, root.path if root else ""
     complaint = Complaint.objects.create(
         number=complaint_number_next(prefix=prefix, day=clock.local_today()),
@@ -333,3 +334,33 @@ def complaint_transition(
             note=note,
         )
     return locked
+
+
+def complaints_mark_breached(*, now: datetime | None = None) -> int:
+    """Stamp open complaints that have passed their due time, once each, with an audit event.
+
+    Set-based: one SELECT of the newly breached ids, one bulk INSERT of events, one UPDATE.
+    """
+    now = now or clock.now()
+    with transaction.atomic():
+        newly = Complaint.objects.filter(
+            status__in=OPEN_STATUSES, due_at__lt=now, sla_breached_at__isnull=True
+        ).exclude(status=Status.WAITING_CONSUMER)
+        rows = list(newly.select_for_update().values_list("id", "status", "assigned_to_id"))
+        if not rows:
+            return 0
+        ComplaintEvent.objects.bulk_create(
+            ComplaintEvent(
+                complaint_id=pk,
+                kind=EventKind.SLA_BREACHED,
+                from_status=status,
+                to_status=status,
+                assignee_id=assignee_id,
+                actor_label="system",
+                created_at=now,
+            )
+            for pk, status, assignee_id in rows
+        )
+        for batch in chunked((pk for pk, _s, _a in rows), 5000):
+            Complaint.objects.filter(id__in=batch).update(sla_breached_at=now)
+    return len(rows)

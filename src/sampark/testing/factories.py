@@ -17,8 +17,8 @@ def org_add(
     fields = dict(level=level, code=code, name_en=name, name_hi=kw.pop("name_hi", ""), **kw)
     fields["a_class_city"] = a_class
     if parent is None:
-        return OrgUnit.add_root(**fields)
-    return parent.add_child(**fields)
+        return OrgUnit.objects.add_root(fields)
+    return OrgUnit.objects.add_child(parent, fields)
 
 
 class SubstationFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,59 @@
+# Sampark: two commands set everything up on a fresh machine (python3 >= 3.11 and pip only).
+#   make run   install into .venv, migrate, load the demo network, serve web + worker + scheduler
+#   make test  install into .venv and run the whole test suite on SQLite
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAMPARK := $(BIN)/sampark
+DEMO_CONSUMERS ?= 200000
+BIND ?= 127.0.0.1:8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: run test test-postgres lint bench install install-dev messages clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("Sampark needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps: reinstall only when the dependency files change.
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -c requirements.lock -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed messages
+install-dev: $(VENV)/.installed-dev messages
+
+messages: $(VENV)/.installed
+	$(SAMPARK) i18n_compile
+
+run: install
+	$(SAMPARK) migrate --noinput
+	$(SAMPARK) collectstatic --noinput --verbosity 0
+	$(SAMPARK) demo --consumers $(DEMO_CONSUMERS) --if-empty
+	$(SAMPARK) serve --bind $(BIND)
+
+test: install-dev
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres: install-dev
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(SAMPARK) makemigrations --check --dry-run
+
+bench: install-dev
+	@$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,83 @@
+"""Demo staff logins for `make run`: one per role the demo is shown with, plus a JE and an SDO
+for every sub-division that has substations, so that routing works across the demo network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import Count
+
+from sampark.network.models import OrgLevel, OrgUnit
+
+from .models import Role, StaffUser
+
+DEMO_PASSWORD = "sampark-demo-1912"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    jurisdiction: str
+
+
+def _showcase_subdivision() -> OrgUnit | None:
+    """The busiest sub-division of Madhyanchal (Lucknow) if present, else of any discom."""
+    busiest = (
+        OrgUnit.objects.filter(level=OrgLevel.SUBDIVISION)
+        .annotate(feeders=Count("substations__feeders"))
+        .filter(feeders__gt=0)
+        .order_by("-feeders", "path")
+    )
+    mvvnl = OrgUnit.objects.filter(code="MVVNL").first()
+    preferred = busiest.filter(path__startswith=mvvnl.path).first() if mvvnl else None
+    return preferred or busiest.first()
+
+
+@transaction.atomic
+def demo_staff_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
+    """Create the demo logins if missing (idempotent); return the ones to print."""
+    hashed = make_password(password)
+    showcase = _showcase_subdivision()
+    state = OrgUnit.objects.filter(level=OrgLevel.STATE).order_by("path").first()
+    discom = showcase.discom() if showcase else None
+    wanted = [
+        ("agent", Role.AGENT, state, "1912 Agent"),
+        ("je", Role.JE, showcase, "Ramesh Kumar (JE)"),
+        ("sdo", Role.SDO, showcase, "Sunita Verma (SDO)"),
+        ("md", Role.MD, discom, "Managing Director"),
+        ("admin", Role.ADMIN, None, "Administrator"),
+    ]
+    logins = []
+    for username, role, unit, full_name in wanted:
+        first, _, last = full_name.partition(" ")
+        user, created = StaffUser.objects.get_or_create(
+            username=username,
+            defaults=dict(
+                role=role, jurisdiction=unit, password=hashed, first_name=first, last_name=last
+            ),
+        )
+        if role == Role.ADMIN and created:
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        if role == Role.JE and unit is not None:
+            user.substations.set(unit.substations.all())
+        logins.append(DemoLogin(username, role, unit.name_en if unit else "everything"))
+    _field_staff_ensure(hashed=hashed, skip=showcase)
+    return logins
+
+
+def _field_staff_ensure(*, hashed: str, skip: OrgUnit | None) -> None:
+    subdivisions = OrgUnit.objects.filter(level=OrgLevel.SUBDIVISION, substations__isnull=False)
+    existing = set(StaffUser.objects.values_list("username", flat=True))
+    new = []
+    for unit in subdivisions.distinct().exclude(pk=skip.pk if skip else None):
+        for role in (Role.JE, Role.SDO):
+            username = f"{role}-{unit.code}".lower()
+            if username not in existing:
+                new.append(
+                    StaffUser(username=username, role=role, jurisdiction=unit, password=hashed)
+                )
+    StaffUser.objects.bulk_create(new, batch_size=500)

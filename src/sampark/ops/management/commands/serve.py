@@ -1,0 +1,34 @@
+"""`sampark serve`: web + task worker + scheduler in the foreground; prints the demo logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sampark.accounts.demo import DEMO_PASSWORD, demo_staff_ensure
+from sampark.ops.supervisor import services_default, services_run
+
+
+class Command(BaseCommand):
+    help = "Serve the whole system: web, task worker and scheduler. Ctrl-C stops all of them."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument("--no-demo-logins", action="store_true")
+
+    def handle(self, *args: Any, bind: str, web_workers: int, **options: Any) -> None:
+        if not options["no_demo_logins"]:
+            self._print_logins()
+        self.stdout.write(f"Sampark at http://{bind}/  (API docs: http://{bind}/api/docs)\n")
+        code = services_run(services_default(bind=bind, web_workers=web_workers), out=self.stdout)
+        if code:
+            raise CommandError(f"a service failed (exit {code})")
+
+    def _print_logins(self) -> None:
+        logins = demo_staff_ensure()
+        self.stdout.write("\nDemo logins (password for all: %s)\n" % DEMO_PASSWORD)
+        for login in logins:
+            self.stdout.write(f"  {login.username:<8} {login.role:<8} {login.jurisdiction}\n")
+        self.stdout.write("\n")
