@@ -22,7 +22,7 @@ OFFICERS = {Role.SDO, Role.XEN, Role.SE, Role.CE, Role.MD, Role.CHAIRMAN, Role.A
 FIELD = {Role.JE} | OFFICERS
 DESK = {Role.AGENT, Role.SUPERVISOR}
 
-ALLOWED: dict[Action, set[str]] = {
+ALLOWED: dict[Action, set[Role]] = {
     Action.COMPLAINT_REGISTER: DESK | FIELD,
     Action.COMPLAINT_ASSIGN: {Role.SUPERVISOR} | OFFICERS,
     Action.COMPLAINT_WORK: FIELD,

@@ -47,6 +47,7 @@ def staff_scope(user: StaffUser) -> Scope:
         raise NotAllowed()
     if user.is_superuser or user.role == Role.ADMIN:
         return Scope(path_prefix=None)
-    if user.jurisdiction_id is None:
+    jurisdiction = user.jurisdiction
+    if jurisdiction is None:
         return NOTHING
-    return Scope(path_prefix=user.jurisdiction.path)
+    return Scope(path_prefix=jurisdiction.path)

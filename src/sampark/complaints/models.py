@@ -181,6 +181,9 @@ class ComplaintEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.from_status}>{self.to_status} at {self.created_at:%Y-%m-%d}"
+
 
 class ComplaintSequence(models.Model):
     """Last complaint number handed out per discom prefix and day."""
@@ -193,6 +196,9 @@ class ComplaintSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["prefix", "day"], name="one_sequence_per_prefix_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.day}: {self.last}"
 
 
 class SlaPolicy(models.Model):

@@ -28,7 +28,9 @@ def default_rows() -> list[dict[str, object]]:
         for area, hours in (("URBAN", urban), ("TEHSIL", tehsil), ("RURAL", rural)):
             rows.append(dict(category=category, area_type=area, a_class_city=False, hours=hours))
         if a_class is not None:
-            rows.append(dict(category=category, area_type="URBAN", a_class_city=True, hours=a_class))
+            rows.append(
+                dict(category=category, area_type="URBAN", a_class_city=True, hours=a_class)
+            )
         for row in rows[-4:]:
             if row["category"] == category:
                 row.update(compensation_per_day=rupees, source=source)

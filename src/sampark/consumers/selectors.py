@@ -50,7 +50,9 @@ def consumers_by_mobile(*, mobile: str, field: str = "mobile") -> list[Consumer]
 
 def consumers_for_staff(*, user: StaffUser) -> QuerySet[Consumer]:
     require(user, Action.CONSUMER_VIEW)
-    return staff_scope(user).apply(_with_network(Consumer.objects.all()), org_path="subdivision__path")
+    return staff_scope(user).apply(
+        _with_network(Consumer.objects.all()), org_path="subdivision__path"
+    )
 
 
 def consumer_lookup_for_staff(

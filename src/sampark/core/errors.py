@@ -7,8 +7,12 @@ per-field messages. The API renders them as `{"code", "message", "fields"}`; the
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise as Text  # a plain or lazily translated message
 
 
 class SamparkError(Exception):
@@ -18,12 +22,12 @@ class SamparkError(Exception):
 
     def __init__(
         self,
-        message: str | None = None,
+        message: Text | None = None,
         *,
-        fields: Mapping[str, str] | None = None,
+        fields: Mapping[str, Text] | None = None,
         code: str | None = None,
     ) -> None:
-        self.message = message if message is not None else self.default_message
+        self.message: Text = message if message is not None else self.default_message
         self.fields = dict(fields or {})
         if code:
             self.code = code

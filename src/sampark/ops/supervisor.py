@@ -50,7 +50,9 @@ def services_run(services: Sequence[Service], *, out=sys.stdout) -> int:
     signal.signal(signal.SIGTERM, stop)
     for service in services:
         # Own process group: the terminal's Ctrl-C reaches us once; we stop children in order.
-        procs[service.name] = subprocess.Popen(service.argv, env=os.environ.copy(), start_new_session=True)
+        procs[service.name] = subprocess.Popen(
+            service.argv, env=os.environ.copy(), start_new_session=True
+        )
         out.write(f"started {service.name} (pid {procs[service.name].pid})\n")
     out.flush()
     exit_code = 0

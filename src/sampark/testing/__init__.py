@@ -1,1 +1,1 @@
-"""Test helpers shared by every app's tests (factories, a small network). Never imported by app code."""
+"""Test helpers shared by every app's tests. Never imported by app code."""

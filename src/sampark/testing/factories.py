@@ -102,7 +102,9 @@ class SmallNetwork:
 
 
 def small_network_build() -> SmallNetwork:
-    state = org_add(None, level=OrgLevel.STATE, code="UPPCL", name="UPPCL", name_hi="उ.प्र.पा.का.लि.")
+    state = org_add(
+        None, level=OrgLevel.STATE, code="UPPCL", name="UPPCL", name_hi="उ.प्र.पा.का.लि."
+    )
     mv = org_add(
         state, level=OrgLevel.DISCOM, code="MVVNL", name="Madhyanchal", complaint_prefix="MV"
     )
@@ -127,10 +129,31 @@ def small_network_build() -> SmallNetwork:
     dt1 = TransformerFactory(code="DT-AMN-1", feeder=f1)
     dt2 = TransformerFactory(code="DT-BKT-1", feeder=f2)
     dt_p = TransformerFactory(code="DT-MRT-1", feeder=fp)
-    c1 = ConsumerFactory(account_number="1234567890", mobile="+919839012345", dt=dt1, is_a_class=True)
+    c1 = ConsumerFactory(
+        account_number="1234567890", mobile="+919839012345", dt=dt1, is_a_class=True
+    )
     c2 = ConsumerFactory(account_number="2234567890", mobile="+919839022222", dt=dt2)
     cp = ConsumerFactory(account_number="3234567890", mobile="+919839033333", dt=dt_p)
     return SmallNetwork(
-        state, mv, zone, circle, division, sd1, sd2, pv, sd_p, ss1, ss2, ss_p,
-        f1, f2, fp, dt1, dt2, dt_p, c1, c2, cp,
+        state,
+        mv,
+        zone,
+        circle,
+        division,
+        sd1,
+        sd2,
+        pv,
+        sd_p,
+        ss1,
+        ss2,
+        ss_p,
+        f1,
+        f2,
+        fp,
+        dt1,
+        dt2,
+        dt_p,
+        c1,
+        c2,
+        cp,
     )

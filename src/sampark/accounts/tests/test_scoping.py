@@ -6,8 +6,8 @@ import pytest
 
 from sampark.accounts.models import Role
 from sampark.accounts.scoping import staff_scope
-from sampark.complaints.services import complaint_register
 from sampark.complaints.selectors import complaint_get_for_staff, complaints_for_staff
+from sampark.complaints.services import complaint_register
 from sampark.consumers.selectors import consumer_lookup_for_staff, consumers_for_staff
 from sampark.core.errors import NotAllowed, NotFound
 from sampark.testing.factories import StaffFactory

@@ -26,7 +26,10 @@ def test_register_routes_to_the_substation_je_with_sla_due(net, staff):
     assert c.due_at - c.registered_at == timedelta(hours=4)
     assert (c.feeder, c.subdivision, c.org_path) == (net.feeder1, net.sd1, net.sd1.path)
     kinds = list(c.events.values_list("kind", "to_status"))
-    assert kinds == [(EventKind.REGISTERED, Status.REGISTERED), (EventKind.ASSIGNED, Status.ASSIGNED)]
+    assert kinds == [
+        (EventKind.REGISTERED, Status.REGISTERED),
+        (EventKind.ASSIGNED, Status.ASSIGNED),
+    ]
 
 
 @pytest.mark.parametrize(

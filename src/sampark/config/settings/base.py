@@ -106,7 +106,9 @@ TASKS = {
 }
 
 # Where the real third-party reference data lives (demo generator, tests, benchmarks).
-SAMPARK_SHARED_DATA = Path(env("SAMPARK_SHARED_DATA", default=str(BASE_DIR.parent / "shared" / "data")))
+SAMPARK_SHARED_DATA = Path(
+    env("SAMPARK_SHARED_DATA", default=str(BASE_DIR.parent / "shared" / "data"))
+)
 # Country used to parse national mobile numbers ("9839012345" -> +919839012345).
 SAMPARK_PHONE_REGION = env("SAMPARK_PHONE_REGION", default="IN")
 

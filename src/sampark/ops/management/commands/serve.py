@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         logins = demo_staff_ensure()
-        self.stdout.write("\nDemo logins (password for all: %s)\n" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
         for login in logins:
             self.stdout.write(f"  {login.username:<8} {login.role:<8} {login.jurisdiction}\n")
         self.stdout.write("\n")
