@@ -5,7 +5,19 @@ from __future__ import annotations
 import pytest
 
 from sampark.accounts.models import Role
+from sampark.core.i18n import catalogs_compile, translations_forget
 from sampark.testing.factories import SmallNetwork, StaffFactory, small_network_build
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _translations_compiled() -> None:
+    """Hindi pages and errors need the .mo catalogs; a fresh checkout has only the .po.
+
+    Under xdist another worker may write the .mo after this one cached the catalogs at
+    start-up, so forget the cache either way.
+    """
+    catalogs_compile()
+    translations_forget()
 
 
 @pytest.fixture

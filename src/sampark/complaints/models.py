@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sampark.consumers.models import Consumer
+from sampark.core import clock
 from sampark.core.models import AreaType, Language
 from sampark.network.models import DistributionTransformer, Feeder, OrgUnit
 
@@ -53,7 +54,7 @@ class Status(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     IN_PROGRESS = "in_progress", _("In progress")
     WAITING_CONSUMER = "waiting_consumer", _("Waiting for the consumer")
-    RESOLVED = "resolved", _("Resolved, awaiting your confirmation")
+    RESOLVED = "resolved", _("Resolved, awaiting the consumer's confirmation")
     CLOSED = "closed", _("Closed")
     REOPENED = "reopened", _("Reopened")
     CANCELLED = "cancelled", _("Cancelled")
@@ -69,6 +70,8 @@ OPEN_STATUSES = (
     Status.RESOLVED,
     Status.REOPENED,
 )
+# The SLA clock runs in these: not while waiting on the consumer, not once the field resolved it.
+SLA_RUNNING_STATUSES = (Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
 _open = Q(status__in=OPEN_STATUSES)
 
 
@@ -99,8 +102,9 @@ class Complaint(models.Model):
     subdivision = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
     )
-    # Denormalised org path of the sub-division (or discom) for one-index jurisdiction scoping.
-    org_path = models.CharField(max_length=255, blank=True, db_index=True)
+    # The org unit answerable for the complaint: its sub-division when the location is known,
+    # else the state node (so the state-wide 1912 desk sees it). Scoping filters on its path.
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     area_type = models.CharField(max_length=6, choices=AreaType.choices)
     is_a_class = models.BooleanField(default=False)
 
@@ -149,6 +153,11 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due time while the SLA clock runs (same rule as the overdue filter)."""
+        return self.status in SLA_RUNNING_STATUSES and self.due_at < clock.now()
 
 
 class EventKind(models.TextChoices):

@@ -14,7 +14,7 @@ from sampark.core import clock
 from sampark.core.errors import NotFound
 from sampark.network.models import OrgUnit
 
-from .models import OPEN_STATUSES, Complaint, ComplaintEvent
+from .models import OPEN_STATUSES, SLA_RUNNING_STATUSES, Complaint, ComplaintEvent
 from .numbering import complaint_number_normalize
 
 
@@ -36,10 +36,10 @@ def complaints_for_staff(
 ) -> QuerySet[Complaint]:
     f = filters or ComplaintFilters()
     require(user, Action.CONSUMER_VIEW)
-    qs = staff_scope(user).apply(Complaint.objects.all(), org_path="org_path")
+    qs = staff_scope(user).apply(Complaint.objects.all(), org_path="org_unit__path")
     if f.org_code:
         unit = OrgUnit.objects.filter(code=f.org_code).only("path").first()
-        qs = qs.filter(org_path__startswith=unit.path) if unit else qs.none()
+        qs = qs.filter(org_unit__path__startswith=unit.path) if unit else qs.none()
     if f.status:
         qs = qs.filter(status=f.status)
     if f.category:
@@ -48,15 +48,17 @@ def complaints_for_staff(
         qs = qs.filter(channel=f.channel)
     if f.assigned_to_me:
         qs = qs.filter(assigned_to=user)
-    if f.open_only or f.overdue_only:
+    if f.open_only:
         qs = qs.filter(status__in=OPEN_STATUSES)
     if f.overdue_only:
-        qs = qs.filter(due_at__lt=clock.now())
+        qs = qs.filter(status__in=SLA_RUNNING_STATUSES, due_at__lt=clock.now())
     if f.registered_from:
         qs = qs.filter(registered_at__gte=f.registered_from)
     if f.registered_to:
         qs = qs.filter(registered_at__lt=f.registered_to)
-    return qs.select_related("consumer", "assigned_to", "subdivision").order_by("due_at", "id")
+    return qs.select_related("consumer", "assigned_to", "subdivision", "org_unit").order_by(
+        "due_at", "id"
+    )
 
 
 def complaint_get_for_staff(*, user: StaffUser, number: str) -> Complaint:
@@ -74,7 +76,7 @@ def complaint_get_for_staff(*, user: StaffUser, number: str) -> Complaint:
 
 def complaint_get_public(*, number: str) -> Complaint:
     found = (
-        Complaint.objects.select_related("assigned_to")
+        Complaint.objects.select_related("assigned_to", "org_unit")
         .filter(number=complaint_number_normalize(number))
         .first()
     )

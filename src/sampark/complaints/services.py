@@ -15,10 +15,12 @@ from sampark.consumers.models import Consumer
 from sampark.core import clock
 from sampark.core.db import chunked
 from sampark.core.errors import NotFound, ValidationFailed
-from sampark.network.models import DistributionTransformer, Feeder, OrgUnit
+from sampark.network.models import DistributionTransformer, Feeder, OrgLevel, OrgUnit
+from sampark.network.selectors import feeder_supply_area
 
 from .models import (
     OPEN_STATUSES,
+    SLA_RUNNING_STATUSES,
     Category,
     Complaint,
     ComplaintEvent,
@@ -86,9 +88,8 @@ def _location(
     if dt is not None:
         feeder = dt.feeder
     if feeder is not None:
-        subdivision = feeder.substation.subdivision
-        a_class = feeder.area_type == "URBAN" and subdivision.is_a_class_city()
-        return Location(dt, feeder, subdivision, feeder.area_type, a_class)
+        area = feeder_supply_area(feeder=feeder)
+        return Location(dt, feeder, area.subdivision, area.area_type, area.a_class)
     # Unknown place: hold it to the stricter urban limit rather than the lenient rural one.
     return Location(None, None, None, "URBAN", False)
 
@@ -110,7 +111,7 @@ def _authorize(*, actor: StaffUser | None, complaint: Complaint, action: Action)
     if actor is None:
         return
     require(actor, action)
-    if not staff_scope(actor).covers(complaint.org_path):
+    if not staff_scope(actor).covers(complaint.org_unit.path):
         raise NotFound()
 
 
@@ -206,10 +207,9 @@ def _complaint_create(
     subdivision = location.subdivision
     if subdivision is not None:
         discom = subdivision.discom()
-        prefix, org_path = discom.complaint_prefix or discom.code[:2], subdivision.path
+        prefix, org_unit = discom.complaint_prefix or discom.code[:2], subdivision
     else:
-        root = OrgUnit.objects.get_first_root_node()
-        prefix, org_path = STATEWIDE_PREFIX, root.path if root else ""
+        prefix, org_unit = STATEWIDE_PREFIX, OrgUnit.objects.get(level=OrgLevel.STATE)
     complaint = Complaint.objects.create(
         number=complaint_number_next(prefix=prefix, day=clock.local_today()),
         channel=channel,
@@ -224,7 +224,7 @@ def _complaint_create(
         dt=location.dt,
         feeder=location.feeder,
         subdivision=subdivision,
-        org_path=org_path,
+        org_unit=org_unit,
         area_type=location.area_type,
         is_a_class=location.a_class,
         registered_at=now,
@@ -278,7 +278,7 @@ def complaint_assign(
     """Give a complaint to an engineer whose jurisdiction covers it (SDO reassignment)."""
     _authorize(actor=actor, complaint=complaint, action=Action.COMPLAINT_ASSIGN)
     if assignee.role not in (Role.JE, Role.SDO) or not staff_scope(assignee).covers(
-        complaint.org_path
+        complaint.org_unit.path
     ):
         raise ValidationFailed(
             fields={"assignee": _("Choose a JE or SDO responsible for this area.")}
@@ -344,8 +344,8 @@ def complaints_mark_breached(*, now: datetime | None = None) -> int:
     now = now or clock.now()
     with transaction.atomic():
         newly = Complaint.objects.filter(
-            status__in=OPEN_STATUSES, due_at__lt=now, sla_breached_at__isnull=True
-        ).exclude(status=Status.WAITING_CONSUMER)
+            status__in=SLA_RUNNING_STATUSES, due_at__lt=now, sla_breached_at__isnull=True
+        )
         rows = list(newly.select_for_update().values_list("id", "status", "assigned_to_id"))
         if not rows:
             return 0

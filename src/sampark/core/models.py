@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
@@ -12,9 +13,9 @@ class TimeStampedModel(models.Model):
 class AreaType(models.TextChoices):
     """Supply area of a feeder; decides service-standard limits."""
 
-    URBAN = "URBAN", "Urban"
-    TEHSIL = "TEHSIL", "Tehsil"
-    RURAL = "RURAL", "Rural"
+    URBAN = "URBAN", _("Urban")
+    TEHSIL = "TEHSIL", _("Tehsil")
+    RURAL = "RURAL", _("Rural")
 
 
 class Language(models.TextChoices):

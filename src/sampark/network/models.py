@@ -49,11 +49,15 @@ class OrgUnit(MP_Node):
     def name_in(self, language: str) -> str:
         return self.name_hi if language == "hi" and self.name_hi else self.name_en
 
+    def ancestor_paths(self, *, include_self: bool = False) -> list[str]:
+        """Paths of every node above this one (materialized paths: the prefixes of ours)."""
+        end = len(self.path) + (1 if include_self else 0)
+        return [self.path[:i] for i in range(self.steplen, end, self.steplen)]
+
     def is_a_class_city(self) -> bool:
         if self.a_class_city:
             return True
-        prefixes = [self.path[:i] for i in range(self.steplen, len(self.path), self.steplen)]
-        return OrgUnit.objects.filter(path__in=prefixes, a_class_city=True).exists()
+        return OrgUnit.objects.filter(path__in=self.ancestor_paths(), a_class_city=True).exists()
 
     def discom(self) -> OrgUnit:
         discom_path = self.path[: self.steplen * LEVEL_DEPTH[OrgLevel.DISCOM]]

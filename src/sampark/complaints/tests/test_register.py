@@ -24,7 +24,7 @@ def test_register_routes_to_the_substation_je_with_sla_due(net, staff):
     assert c.number.startswith("MV-") and c.number.endswith("-00001")
     assert c.status == Status.ASSIGNED and c.assigned_to == staff["je"]
     assert c.due_at - c.registered_at == timedelta(hours=4)
-    assert (c.feeder, c.subdivision, c.org_path) == (net.feeder1, net.sd1, net.sd1.path)
+    assert (c.feeder, c.subdivision, c.org_unit) == (net.feeder1, net.sd1, net.sd1)
     kinds = list(c.events.values_list("kind", "to_status"))
     assert kinds == [
         (EventKind.REGISTERED, Status.REGISTERED),
@@ -128,7 +128,7 @@ def test_unregistered_caller_by_mobile_and_feeder(net, staff):
 def test_unknown_location_is_statewide_and_unassigned(net):
     reg = complaint_register(contact_mobile="+919811100001", category="other", channel="sms")
     assert reg.complaint.number.startswith("UP-")
-    assert reg.complaint.org_path == net.state.path
+    assert reg.complaint.org_unit == net.state
     assert reg.complaint.assigned_to is None
 
 

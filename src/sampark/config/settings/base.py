@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs' Swagger UI files locally (no CDN)
     "treebeard",
     "django_tasks",
     "django_tasks_db",
@@ -98,6 +99,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env("SAMPARK_STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on a missing root
 
 TASKS = {
     "default": {

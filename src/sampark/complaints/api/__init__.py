@@ -1,0 +1,1 @@
+"""JSON API of complaints (mounted by sampark.config.api)."""

@@ -1,0 +1,1 @@
+"""JSON API of the consumer registry (mounted by sampark.config.api)."""
