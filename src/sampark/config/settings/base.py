@@ -5,7 +5,10 @@ from pathlib import Path
 import environ
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # src/sampark
-BASE_DIR = Path.cwd()
+# The checkout when run from one (editable install), else the working directory: var/ (SQLite,
+# static files) and .env live there.
+_CHECKOUT = PACKAGE_DIR.parents[1]
+BASE_DIR = _CHECKOUT if (_CHECKOUT / "pyproject.toml").exists() else Path.cwd()
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
