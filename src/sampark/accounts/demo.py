@@ -44,11 +44,11 @@ def demo_staff_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
     state = OrgUnit.objects.filter(level=OrgLevel.STATE).order_by("path").first()
     discom = showcase.discom() if showcase else None
     wanted = [
-        ("agent", Role.AGENT, state, "1912 Agent"),
-        ("je", Role.JE, showcase, "Ramesh Kumar (JE)"),
-        ("sdo", Role.SDO, showcase, "Sunita Verma (SDO)"),
-        ("md", Role.MD, discom, "Managing Director"),
-        ("admin", Role.ADMIN, None, "Administrator"),
+        ("agent", Role.AGENT, state, "Priya Sharma"),
+        ("je", Role.JE, showcase, "Ramesh Kumar"),
+        ("sdo", Role.SDO, showcase, "Sunita Verma"),
+        ("md", Role.MD, discom, "Alok Srivastava"),
+        ("admin", Role.ADMIN, None, "Sampark Admin"),
     ]
     logins = []
     for username, role, unit, full_name in wanted:
@@ -64,20 +64,35 @@ def demo_staff_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
             user.save(update_fields=["is_staff", "is_superuser"])
         if role == Role.JE and unit is not None:
             user.substations.set(unit.substations.all())
-        logins.append(DemoLogin(username, role, unit.name_en if unit else "everything"))
+        place = unit.name_en if unit else "everything"
+        logins.append(DemoLogin(username, str(Role(role).label), place))
     _field_staff_ensure(hashed=hashed, skip=showcase)
     return logins
+
+
+# Officers' names for the generated field staff (consumers are told who is attending).
+FIRST = "Ramesh Suresh Anil Sunita Vinod Kavita Rajesh Pooja Manoj Neha Alok Shabana".split()
+LAST = "Kumar Verma Yadav Singh Gupta Mishra Khan Pandey Tiwari Maurya Ansari Chauhan".split()
 
 
 def _field_staff_ensure(*, hashed: str, skip: OrgUnit | None) -> None:
     subdivisions = OrgUnit.objects.filter(level=OrgLevel.SUBDIVISION, substations__isnull=False)
     existing = set(StaffUser.objects.values_list("username", flat=True))
     new = []
-    for unit in subdivisions.distinct().exclude(pk=skip.pk if skip else None):
-        for role in (Role.JE, Role.SDO):
+    units = subdivisions.distinct().exclude(pk=skip.pk if skip else None).order_by("path")
+    for i, unit in enumerate(units):
+        for j, role in enumerate((Role.JE, Role.SDO)):
             username = f"{role}-{unit.code}".lower()
             if username not in existing:
+                first, last = FIRST[(2 * i + j) % len(FIRST)], LAST[(3 * i + j) % len(LAST)]
                 new.append(
-                    StaffUser(username=username, role=role, jurisdiction=unit, password=hashed)
+                    StaffUser(
+                        username=username,
+                        role=role,
+                        jurisdiction=unit,
+                        password=hashed,
+                        first_name=first,
+                        last_name=last,
+                    )
                 )
     StaffUser.objects.bulk_create(new, batch_size=500)

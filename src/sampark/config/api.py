@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.renderers import JSONRenderer
 
 from sampark.complaints.api.endpoints import open_complaints_for
 from sampark.complaints.api.endpoints import router as complaints_router
@@ -125,6 +126,12 @@ class MethodNotAllowed(SamparkError):
     default_message = METHOD_NOT_ALLOWED
 
 
+class Utf8JSONRenderer(JSONRenderer):
+    """Devanagari as UTF-8, not \\u escapes: readable in logs and half the bytes on the wire."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 class SamparkAPI(NinjaAPI):
     def error_response(self, request: HttpRequest, error: SamparkError) -> HttpResponse:
         return self.create_response(request, error.as_dict(), status=error.status)
@@ -177,6 +184,7 @@ api = SamparkAPI(
         "(Hindi is the default)."
     ),
     urls_namespace="api",
+    renderer=Utf8JSONRenderer(),
     docs_url="/docs",
     openapi_url="/v1/openapi.json",
 )

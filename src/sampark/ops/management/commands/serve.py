@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from sampark.accounts.demo import DEMO_PASSWORD, demo_staff_ensure
 from sampark.ops.supervisor import services_default, services_run
@@ -27,8 +28,9 @@ class Command(BaseCommand):
             raise CommandError(f"a service failed (exit {code})")
 
     def _print_logins(self) -> None:
-        logins = demo_staff_ensure()
+        with translation.override("en"):  # the operator's console, not a consumer's screen
+            logins = demo_staff_ensure()
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
         for login in logins:
-            self.stdout.write(f"  {login.username:<8} {login.role:<8} {login.jurisdiction}\n")
+            self.stdout.write(f"  {login.username:<6} {login.role:<24} {login.jurisdiction}\n")
         self.stdout.write("\n")
