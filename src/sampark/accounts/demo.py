@@ -71,8 +71,34 @@ def demo_staff_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
 
 
 # Officers' names for the generated field staff (consumers are told who is attending).
-FIRST = "Ramesh Suresh Anil Sunita Vinod Kavita Rajesh Pooja Manoj Neha Alok Shabana".split()
-LAST = "Kumar Verma Yadav Singh Gupta Mishra Khan Pandey Tiwari Maurya Ansari Chauhan".split()
+FIRST = [
+    "Ramesh",
+    "Suresh",
+    "Anil",
+    "Sunita",
+    "Vinod",
+    "Kavita",
+    "Rajesh",
+    "Pooja",
+    "Manoj",
+    "Neha",
+    "Alok",
+    "Shabana",
+]
+LAST = [
+    "Kumar",
+    "Verma",
+    "Yadav",
+    "Singh",
+    "Gupta",
+    "Mishra",
+    "Khan",
+    "Pandey",
+    "Tiwari",
+    "Maurya",
+    "Ansari",
+    "Chauhan",
+]
 
 
 def _field_staff_ensure(*, hashed: str, skip: OrgUnit | None) -> None:
