@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from sampark.core.errors import ValidationFailed
+from sampark.core.paginators import EstimatedCountPaginator
 from sampark.core.phones import mobile_or_none
 
 from .models import Consumer
@@ -53,6 +54,7 @@ class ConsumerAdminForm(forms.ModelForm):
 @admin.register(Consumer)
 class ConsumerAdmin(admin.ModelAdmin):
     form = ConsumerAdminForm
+    paginator = EstimatedCountPaginator
     list_display = ("account_number", "name", "mobile", "category", "subdivision", "area_type")
     list_filter = ("category", "area_type", "is_a_class", "language", "consent_sms")
     # Exact matches use the unique/indexed columns; a name matches from its start.

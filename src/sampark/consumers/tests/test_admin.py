@@ -208,3 +208,19 @@ def test_api_tokens_are_listed_without_their_secret(admin_client, staff):
     assert "website" in page and token.prefix in page
     assert raw_key not in page and token.digest not in page
     assert admin_client.get(reverse("admin:accounts_apitoken_add")).status_code == 403
+
+
+def test_admin_can_rename_but_not_move_network_nodes(admin_client, net):
+    from sampark.network.models import Feeder, OrgUnit
+
+    page = admin_client.get(f"/admin/network/feeder/{net.feeder1.pk}/change/")
+    assert page.status_code == 200 and b'name="substation"' not in page.content
+    posted = admin_client.post(
+        f"/admin/network/orgunit/{net.sd1.pk}/change/",
+        {"name_en": "Aminabad One", "name_hi": "अमीनाबाद प्रथम", "complaint_prefix": ""},
+    )
+    assert posted.status_code == 302
+    net.sd1.refresh_from_db()
+    assert net.sd1.name_en == "Aminabad One" and net.sd1.path.startswith(net.division.path)
+    assert not any(OrgUnit.find_problems())
+    assert Feeder.objects.get(pk=net.feeder1.pk).substation == net.ss1
