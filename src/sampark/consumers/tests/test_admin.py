@@ -222,5 +222,5 @@ def test_admin_can_rename_but_not_move_network_nodes(admin_client, net):
     assert posted.status_code == 302
     net.sd1.refresh_from_db()
     assert net.sd1.name_en == "Aminabad One" and net.sd1.path.startswith(net.division.path)
-    assert not any(OrgUnit.find_problems())
+    assert not any(OrgUnit.objects.find_problems())
     assert Feeder.objects.get(pk=net.feeder1.pk).substation == net.ss1
