@@ -14,6 +14,7 @@ from ninja.responses import Status as Answer
 
 from sampark.accounts.auth import PUBLIC, STAFF, Caller, caller_of
 from sampark.accounts.models import StaffUser
+from sampark.accounts.throttling import PUBLIC_THROTTLE
 from sampark.complaints.models import Channel
 from sampark.complaints.selectors import (
     ComplaintFilters,
@@ -73,6 +74,7 @@ class Page(LimitOffsetPagination):
     "",
     response={200: ComplaintReceiptOut, 201: ComplaintReceiptOut},
     auth=PUBLIC,
+    throttle=PUBLIC_THROTTLE,
     summary="Register a complaint",
 )
 def complaint_create(request: HttpRequest, payload: RegisterIn) -> Answer[ComplaintReceiptOut]:
@@ -100,7 +102,13 @@ def complaint_list(request: HttpRequest, filters: Query[ComplaintListQuery]) -> 
     return complaints_for_staff(user=user, filters=filters.as_filters())
 
 
-@router.get("/{number}", response=ComplaintPublicOut, auth=PUBLIC, summary="Track a complaint")
+@router.get(
+    "/{number}",
+    response=ComplaintPublicOut,
+    auth=PUBLIC,
+    throttle=PUBLIC_THROTTLE,
+    summary="Track a complaint",
+)
 def complaint_track(request: HttpRequest, number: str) -> ComplaintPublicOut:
     """Anyone with the number (typed loosely: `mv 261128 42`). No personal data."""
     complaint = complaint_get_public(number=number)

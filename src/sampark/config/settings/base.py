@@ -110,6 +110,10 @@ TASKS = {
     }
 }
 
+CACHES = {"default": env.cache_url("SAMPARK_CACHE_URL", default="locmemcache://")}
+# Requests per client address that anonymous API callers may make (register, track).
+SAMPARK_PUBLIC_RATE = env("SAMPARK_PUBLIC_RATE", default="30/m")
+
 # Where the real third-party reference data lives (demo generator, tests, benchmarks).
 SAMPARK_SHARED_DATA = Path(
     env("SAMPARK_SHARED_DATA", default=str(BASE_DIR.parent / "shared" / "data"))
