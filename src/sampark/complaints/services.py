@@ -209,7 +209,10 @@ def _complaint_create(
         discom = subdivision.discom()
         prefix, org_unit = discom.complaint_prefix or discom.code[:2], subdivision
     else:
-        prefix, org_unit = STATEWIDE_PREFIX, OrgUnit.objects.get(level=OrgLevel.STATE)
+        state = OrgUnit.objects.filter(level=OrgLevel.STATE).first()
+        if state is None:  # no network loaded yet: nobody could be answerable for it
+            raise ValidationFailed(fields={"location": _("Give the feeder or DT of the place.")})
+        prefix, org_unit = STATEWIDE_PREFIX, state
     complaint = Complaint.objects.create(
         number=complaint_number_next(prefix=prefix, day=clock.local_today()),
         channel=channel,

@@ -151,3 +151,10 @@ def test_number_normalize_accepts_spoken_forms():
     assert complaint_number_normalize("mv 261128 42") == "MV-261128-00042"
     assert complaint_number_normalize("MV-261128-00042") == "MV-261128-00042"
     assert complaint_number_normalize("MV26112800042") == "MV-261128-00042"
+
+
+def test_unlocated_complaint_without_any_network_is_refused(db):
+    with pytest.raises(ValidationFailed) as err:
+        complaint_register(contact_mobile="+919811100002", category="other", channel="sms")
+    assert "location" in err.value.fields
+    assert _counts() == (0, 0)
