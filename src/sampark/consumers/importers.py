@@ -23,23 +23,23 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sampark.core.db import chunked, rows_insert
-from sampark.core.errors import ValidationFailed
-from sampark.core.models import AreaType, Language
-from sampark.core.phones import mobile_or_none
-from sampark.network.importers import (
+from sampark.core.csvimport import (
     IN_BATCH,
     ImportReport,
-    NetworkChanges,
     Record,
     Records,
     RowError,
     RowReader,
-    a_class_subdivision_ids,
     choices_of,
     columns_missing,
 )
+from sampark.core.db import chunked, rows_insert
+from sampark.core.errors import ValidationFailed
+from sampark.core.models import AreaType, Language
+from sampark.core.phones import mobile_or_none
+from sampark.network.importers import NetworkChanges
 from sampark.network.models import DistributionTransformer, Feeder, OrgUnit
+from sampark.network.selectors import a_class_subdivision_ids
 
 from .models import ACCOUNT_NUMBER_RE, Consumer, ConsumerCategory
 

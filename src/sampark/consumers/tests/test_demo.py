@@ -15,8 +15,8 @@ from sampark.consumers.demo import consumers_demo_rows
 from sampark.consumers.models import Consumer
 from sampark.core.phones import mobile_to_e164
 from sampark.network.demo import NetworkIds, network_demo_plan, reference_load
-from sampark.network.importers import a_class_subdivision_ids
 from sampark.network.models import Feeder, OrgUnit
+from sampark.network.selectors import a_class_subdivision_ids
 
 NETWORK_DATA = settings.SAMPARK_SHARED_DATA / "network"
 pytestmark = [

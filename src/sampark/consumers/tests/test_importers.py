@@ -17,7 +17,8 @@ from sampark.consumers.importers import (
     consumers_import,
 )
 from sampark.consumers.models import Consumer
-from sampark.network.importers import ImportReport, csv_records, network_import
+from sampark.core.csvimport import ImportReport, csv_records
+from sampark.network.importers import network_import
 
 HEADER = ",".join(CONSUMER_COLUMNS)
 DATA = Path(__file__).parent / "data"

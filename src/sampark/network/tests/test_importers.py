@@ -15,12 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from sampark.network.importers import (
-    NETWORK_COLUMNS,
-    NetworkImportReport,
-    csv_records,
-    network_import,
-)
+from sampark.core.csvimport import csv_records
+from sampark.network.importers import NETWORK_COLUMNS, NetworkImportReport, network_import
 from sampark.network.models import DistributionTransformer, Feeder, OrgUnit, Substation
 
 DATA = Path(__file__).parent / "data"

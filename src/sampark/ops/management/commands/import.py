@@ -12,7 +12,8 @@ from django.db import transaction
 from tqdm import tqdm
 
 from sampark.consumers.importers import consumers_derived_refresh, consumers_import
-from sampark.network.importers import ImportReport, csv_records, network_import
+from sampark.core.csvimport import ImportReport, csv_records
+from sampark.network.importers import network_import
 
 
 def data_lines(path: Path) -> int:
