@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sampark.network",
     "sampark.accounts",
     "sampark.consumers",
+    "sampark.notifications",
     "sampark.complaints",
     "sampark.ops",
 ]
