@@ -11,6 +11,7 @@ from sampark.consumers.models import Consumer
 from sampark.core import clock
 from sampark.core.models import AreaType, Language
 from sampark.network.models import DistributionTransformer, Feeder, OrgUnit
+from sampark.outages.models import Outage
 
 
 class Category(models.TextChoices):
@@ -108,6 +109,11 @@ class Complaint(models.Model):
     area_type = models.CharField(max_length=6, choices=AreaType.choices)
     is_a_class = models.BooleanField(default=False)
 
+    # A no-supply complaint inside a known outage: answered with its reason and ETR, no field visit,
+    # resolved (awaiting the consumer's word) when the outage is restored.
+    outage = models.ForeignKey(
+        Outage, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -89,7 +89,9 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx"),
-            models.Index(fields=["provider", "provider_message_id"], name="notification_receipt_idx"),
+            models.Index(
+                fields=["provider", "provider_message_id"], name="notification_receipt_idx"
+            ),
             models.Index(fields=["consumer", "created_at"], name="notification_consumer_idx"),
             models.Index(fields=["topic", "event"], name="notification_topic_idx"),
         ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sampark.accounts",
     "sampark.consumers",
     "sampark.notifications",
+    "sampark.outages",
     "sampark.complaints",
     "sampark.ops",
 ]

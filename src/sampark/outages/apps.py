@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OutagesConfig(AppConfig):
+    name = "sampark.outages"
+    label = "outages"
+    verbose_name = "Outages"
