@@ -116,6 +116,11 @@ CACHES = {"default": env.cache_url("SAMPARK_CACHE_URL", default="locmemcache://"
 # Requests per client address that anonymous API callers may make (register, track).
 SAMPARK_PUBLIC_RATE = env("SAMPARK_PUBLIC_RATE", default="30/m")
 
+# Messaging. The verified sender name signs every message; DLT ids are registered per template.
+SAMPARK_SENDER_NAME = env("SAMPARK_SENDER_NAME", default="UPPCL 1912")
+SAMPARK_DLT_ENTITY_ID = env("SAMPARK_DLT_ENTITY_ID", default="")
+SAMPARK_DLT_TEMPLATES: dict[str, str] = env.json("SAMPARK_DLT_TEMPLATES", default={})
+
 # Where the real third-party reference data lives (demo generator, tests, benchmarks).
 SAMPARK_SHARED_DATA = Path(
     env("SAMPARK_SHARED_DATA", default=str(BASE_DIR.parent / "shared" / "data"))

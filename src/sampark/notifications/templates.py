@@ -1,0 +1,159 @@
+"""Message templates: Hindi and English texts with named variables, DLT ids from settings.
+
+Every message Sampark sends is one of these. Variables are checked (none missing, none unknown)
+so a template can never go out with a hole in it; SMS segments are counted for the operator.
+DLT template ids come from `SAMPARK_DLT_TEMPLATES` (template key -> registered id) and the
+principal entity id from `SAMPARK_DLT_ENTITY_ID`.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from sampark.core.errors import ValidationFailed
+
+from .segments import sms_length
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    hi: str
+    en: str
+    urgent: bool = True  # quiet hours hold back only non-urgent messages
+
+    def variables(self) -> set[str]:
+        names = set()
+        for text in (self.hi, self.en):
+            names |= {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        return names
+
+
+@dataclass(frozen=True)
+class Rendered:
+    key: str
+    language: str
+    text: str
+    segments: int
+    encoding: str
+    dlt_template_id: str
+    dlt_entity_id: str
+    urgent: bool
+
+
+# {sender} is the utility's verified sender name (SAMPARK_SENDER_NAME): bulletins are signed,
+# since fake groups forwarding fake outage notices are a known problem.
+TEMPLATES: dict[str, Template] = {
+    t.key: t
+    for t in (
+        Template(
+            "outage_declared",
+            hi="बिजली आपूर्ति बाधित: {area}. कारण: {reason}. अनुमानित बहाली: {etr}. "
+            "शिकायत की आवश्यकता नहीं। -{sender}",
+            en="Power supply off in {area}. Reason: {reason}. Expected back by {etr}. "
+            "No need to complain. -{sender}",
+        ),
+        Template(
+            "outage_etr_revised",
+            hi="{area}: बिजली बहाली का नया अनुमानित समय {etr}. कारण: {reason}. -{sender}",
+            en="{area}: new expected restoration time {etr}. Reason: {reason}. -{sender}",
+        ),
+        Template(
+            "outage_overdue",
+            hi="{area}: बहाली में देरी के लिए खेद है। नया समय शीघ्र बताया जाएगा; कार्य जारी है। -{sender}",
+            en="{area}: sorry, restoration is taking longer than expected. Work is on; a new "
+            "time will follow shortly. -{sender}",
+        ),
+        Template(
+            "outage_restored",
+            hi="{area}: बिजली आपूर्ति बहाल हो गई है। अब भी बिजली न हो तो 1912 पर बताएं। -{sender}",
+            en="{area}: power supply has been restored. Still no power? Call 1912. -{sender}",
+        ),
+        Template(
+            "planned_announced",
+            hi="सूचना: {area} में {start} से {etr} तक रखरखाव हेतु बिजली बंद रहेगी। कारण: {reason}. "
+            "-{sender}",
+            en="Notice: power off in {area} from {start} to {etr} for maintenance. "
+            "Reason: {reason}. -{sender}",
+            urgent=False,
+        ),
+        Template(
+            "planned_reminder",
+            hi="याद दिलाना: {area} में {start} से {etr} तक बिजली बंद रहेगी। -{sender}",
+            en="Reminder: power off in {area} from {start} to {etr}. -{sender}",
+            urgent=False,
+        ),
+        Template(
+            "planned_cancelled",
+            hi="{area} में {start} की निर्धारित बिजली कटौती रद्द कर दी गई है। -{sender}",
+            en="The planned power cut in {area} at {start} has been cancelled. -{sender}",
+            urgent=False,
+        ),
+        Template(
+            "sdo_outage_overdue",
+            hi="ध्यान दें: आउटेज {outage_ref} ({area}) का ETR {etr} निकल गया, बहाली नहीं हुई। -{sender}",
+            en="Attention: outage {outage_ref} ({area}) passed its ETR {etr} without "
+            "restoration. -{sender}",
+        ),
+        Template(
+            "bulletin_outage",
+            hi="[{sender} बुलेटिन] {event}: {area}. कारण: {reason}. अनुमानित बहाली: {etr}.",
+            en="[{sender} bulletin] {event}: {area}. Reason: {reason}. Expected back: {etr}.",
+        ),
+        Template(
+            "bulletin_digest",
+            hi="[{sender} दैनिक सार] {zone}: {summary}",
+            en="[{sender} daily digest] {zone}: {summary}",
+            urgent=False,
+        ),
+        Template(
+            "stakeholder_otp",
+            hi="{zone} हितधारक समूह से जुड़ने का OTP: {otp}. 10 मिनट तक मान्य। -{sender}",
+            en="OTP to join the {zone} stakeholder group: {otp}. Valid for 10 minutes. -{sender}",
+        ),
+        Template(
+            "stakeholder_joined",
+            hi="आप {zone} हितधारक समूह में जुड़ गए हैं। छोड़ने के लिए LEAVE भेजें। -{sender}",
+            en="You have joined the {zone} stakeholder group. Send LEAVE to leave. -{sender}",
+        ),
+        Template(
+            "stakeholder_left",
+            hi="आप {zone} हितधारक समूह से हट गए हैं। -{sender}",
+            en="You have left the {zone} stakeholder group. -{sender}",
+        ),
+    )
+}
+
+
+def template_get(key: str) -> Template:
+    try:
+        return TEMPLATES[key]
+    except KeyError:
+        raise ValidationFailed(fields={"template": f"Unknown template '{key}'."}) from None
+
+
+def template_render(*, key: str, language: str, variables: dict[str, object]) -> Rendered:
+    """Fill a template; `sender` is supplied from settings unless given."""
+    template = template_get(key)
+    values = {"sender": settings.SAMPARK_SENDER_NAME, **variables}
+    expected = template.variables()
+    missing, unknown = expected - values.keys(), values.keys() - expected - {"sender"}
+    if missing or unknown:
+        problems = {f"variables.{name}": "missing" for name in sorted(missing)}
+        problems |= {f"variables.{name}": "not used by this template" for name in sorted(unknown)}
+        raise ValidationFailed(fields=problems)
+    text = (template.hi if language == "hi" else template.en).format(**values)
+    length = sms_length(text)
+    return Rendered(
+        key=key,
+        language=language,
+        text=text,
+        segments=length.segments,
+        encoding=length.encoding,
+        dlt_template_id=settings.SAMPARK_DLT_TEMPLATES.get(key, ""),
+        dlt_entity_id=settings.SAMPARK_DLT_ENTITY_ID,
+        urgent=template.urgent,
+    )
