@@ -51,12 +51,17 @@ def demo_staff_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
         ("admin", Role.ADMIN, None, "Sampark Admin"),
     ]
     logins = []
-    for username, role, unit, full_name in wanted:
+    for n, (username, role, unit, full_name) in enumerate(wanted):
         first, _, last = full_name.partition(" ")
         user, created = StaffUser.objects.get_or_create(
             username=username,
             defaults=dict(
-                role=role, jurisdiction=unit, password=hashed, first_name=first, last_name=last
+                role=role,
+                jurisdiction=unit,
+                password=hashed,
+                first_name=first,
+                last_name=last,
+                phone=demo_phone(n),
             ),
         )
         if role == Role.ADMIN and created:
@@ -68,6 +73,11 @@ def demo_staff_ensure(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
         logins.append(DemoLogin(username, str(Role(role).label), place))
     _field_staff_ensure(hashed=hashed, skip=showcase)
     return logins
+
+
+def demo_phone(n: int) -> str:
+    """Deterministic, valid Indian mobile numbers for demo staff (SDO alerts, bulletins)."""
+    return f"+9194150{n:05d}"
 
 
 # Officers' names for the generated field staff (consumers are told who is attending).
@@ -119,6 +129,7 @@ def _field_staff_ensure(*, hashed: str, skip: OrgUnit | None) -> None:
                         password=hashed,
                         first_name=first,
                         last_name=last,
+                        phone=demo_phone(100 + 2 * i + j),
                     )
                 )
     StaffUser.objects.bulk_create(new, batch_size=500)

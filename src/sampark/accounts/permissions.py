@@ -16,6 +16,8 @@ class Action(StrEnum):
     COMPLAINT_CLOSE = "complaint_close"  # record the consumer's confirmation / reopen
     COMPLAINT_CANCEL = "complaint_cancel"  # cancelled / duplicate
     CONSUMER_VIEW = "consumer_view"
+    OUTAGE_VIEW = "outage_view"
+    OUTAGE_DECLARE = "outage_declare"  # declare, revise the ETR, restore, cancel
 
 
 OFFICERS = {Role.SDO, Role.XEN, Role.SE, Role.CE, Role.MD, Role.CHAIRMAN, Role.ADMIN}
@@ -29,6 +31,8 @@ ALLOWED: dict[Action, set[Role]] = {
     Action.COMPLAINT_CLOSE: DESK | FIELD,
     Action.COMPLAINT_CANCEL: DESK | FIELD,
     Action.CONSUMER_VIEW: DESK | FIELD,
+    Action.OUTAGE_VIEW: DESK | FIELD,
+    Action.OUTAGE_DECLARE: FIELD,
 }
 
 

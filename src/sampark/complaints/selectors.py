@@ -76,7 +76,7 @@ def complaint_get_for_staff(*, user: StaffUser, number: str) -> Complaint:
 
 def complaint_get_public(*, number: str) -> Complaint:
     found = (
-        Complaint.objects.select_related("assigned_to", "org_unit")
+        Complaint.objects.select_related("assigned_to", "org_unit", "outage__reason")
         .filter(number=complaint_number_normalize(number))
         .first()
     )

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sampark.accounts.models import Role, StaffUser
@@ -17,6 +19,9 @@ from sampark.core.db import chunked
 from sampark.core.errors import NotFound, ValidationFailed
 from sampark.network.models import DistributionTransformer, Feeder, OrgLevel, OrgUnit
 from sampark.network.selectors import feeder_supply_area
+from sampark.outages.models import Outage
+from sampark.outages.selectors import consumer_out_exists, outages_active_for_consumer
+from sampark.outages.services import outage_report_add
 
 from .models import (
     OPEN_STATUSES,
@@ -213,6 +218,7 @@ def _complaint_create(
         if state is None:  # no network loaded yet: nobody could be answerable for it
             raise ValidationFailed(fields={"location": _("Give the feeder or DT of the place.")})
         prefix, org_unit = STATEWIDE_PREFIX, state
+    outage = _outage_covering(category=category, consumer=consumer)
     complaint = Complaint.objects.create(
         number=complaint_number_next(prefix=prefix, day=clock.local_today()),
         channel=channel,
@@ -230,6 +236,7 @@ def _complaint_create(
         org_unit=org_unit,
         area_type=location.area_type,
         is_a_class=location.a_class,
+        outage=outage,
         registered_at=now,
         due_at=terms.due_at,
         sla_hours=terms.hours,
@@ -243,10 +250,45 @@ def _complaint_create(
         to_status=Status.REGISTERED,
         note=f"via {channel}; due in {terms.hours} h",
     )
+    if outage is not None:
+        _outage_link(complaint=complaint, outage=outage, at=now)
+        return complaint
     assignee = complaint_route(complaint=complaint)
     if assignee is not None:
         _assign(complaint=complaint, assignee=assignee, actor=None, note="routed automatically")
     return complaint
+
+
+def _outage_covering(*, category: str, consumer: Consumer | None) -> Outage | None:
+    """The active outage a no-supply complaint is about (the one expected to end last)."""
+    if category != Category.NO_SUPPLY or consumer is None:
+        return None
+    outages = outages_active_for_consumer(consumer=consumer)
+    return outages[0] if outages else None
+
+
+def _outage_link(*, complaint: Complaint, outage: Outage, at: datetime) -> None:
+    """No field visit: the outage is being worked. The complainant is told of restoration
+    (an outage report) and the complaint is resolved when supply returns."""
+    assert complaint.consumer is not None
+    etr = timezone.localtime(outage.etr)
+    _event(
+        complaint=complaint,
+        kind=EventKind.NOTE,
+        at=at,
+        actor=None,
+        note=(
+            f"linked to outage #{outage.pk} ({outage.reason.text_en}), ETR {etr:%d %b %H:%M}; "
+            "no field visit"
+        ),
+    )
+    given = complaint.contact_mobile
+    outage_report_add(
+        outage=outage,
+        consumer=complaint.consumer,
+        complaint_number=complaint.number,
+        mobile=given if given and given != complaint.consumer.mobile else None,
+    )
 
 
 def _assign(
@@ -366,4 +408,49 @@ def complaints_mark_breached(*, now: datetime | None = None) -> int:
         )
         for batch in chunked((pk for pk, _s, _a in rows), 5000):
             Complaint.objects.filter(id__in=batch).update(sla_breached_at=now)
+    return len(rows)
+
+
+# Complaints linked to an outage are worked by the outage, not by a field visit.
+LINKED_WORKING = (Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS)
+
+
+def complaints_resolve_restored(*, now: datetime | None = None) -> int:
+    """Move open complaints linked to an outage to RESOLVED (awaiting the consumer's word) once
+    the consumer is no longer covered by any active outage, with an audit event each.
+
+    A complaint already resolved once (and reopened by the consumer) is left to the field.
+    Set-based: one SELECT of the ids, one bulk INSERT of events, one UPDATE per 5,000.
+    """
+    now = now or clock.now()
+    resolved_before = ComplaintEvent.objects.filter(
+        complaint=OuterRef("pk"), to_status=Status.RESOLVED
+    )
+    with transaction.atomic():
+        due = (
+            Complaint.objects.filter(
+                outage__isnull=False, consumer__isnull=False, status__in=LINKED_WORKING
+            )
+            .filter(~consumer_out_exists(prefix="consumer__"), ~Exists(resolved_before))
+            .select_for_update(of=("self",))
+        )
+        rows = list(due.values_list("id", "status", "outage_id"))
+        if not rows:
+            return 0
+        ComplaintEvent.objects.bulk_create(
+            ComplaintEvent(
+                complaint_id=pk,
+                kind=EventKind.TRANSITION,
+                from_status=status,
+                to_status=Status.RESOLVED,
+                actor_label="system",
+                note=f"supply restored (outage #{outage_id}); awaiting the consumer's confirmation",
+                created_at=now,
+            )
+            for pk, status, outage_id in rows
+        )
+        for batch in chunked((pk for pk, _s, _o in rows), 5000):
+            Complaint.objects.filter(id__in=batch).update(
+                status=Status.RESOLVED, resolved_at=now, updated_at=now
+            )
     return len(rows)

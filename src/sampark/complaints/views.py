@@ -23,6 +23,7 @@ from sampark.accounts.permissions import Action, can
 from sampark.consumers.models import Consumer
 from sampark.consumers.selectors import consumer_lookup_for_staff
 from sampark.core.errors import NotFound, SamparkError, ValidationFailed
+from sampark.outages.selectors import outages_active_for_consumers
 
 from .forms import (
     AssignForm,
@@ -126,7 +127,10 @@ def consumer_search(request: HttpRequest) -> HttpResponse:
     by_consumer: dict[int, list[Complaint]] = {}
     for complaint in open_complaints:
         by_consumer.setdefault(complaint.consumer_id or 0, []).append(complaint)
-    context["consumers"] = [(c, by_consumer.get(c.pk, [])) for c in consumers]
+    outages = outages_active_for_consumers(consumers=consumers)
+    context["consumers"] = [
+        (c, by_consumer.get(c.pk, []), outages.get(c.pk, [])) for c in consumers
+    ]
     context["register_form"] = RegisterComplaintForm()
     context["can_register"] = can(user, Action.COMPLAINT_REGISTER)
     return render(request, "complaints/consumers.html", context)

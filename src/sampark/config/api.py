@@ -34,6 +34,9 @@ from sampark.core.errors import (
     SamparkError,
     ValidationFailed,
 )
+from sampark.notifications.api.endpoints import router as notifications_router
+from sampark.outages.api.endpoints import active_outages_for
+from sampark.outages.api.endpoints import router as outages_router
 
 REQUIRED = _("This field is required.")
 INVALID = _("Enter a valid value.")
@@ -45,6 +48,8 @@ FIELD_MESSAGES: dict[str, Promise] = {
     "status": _("Choose one of the listed statuses."),
     "channel": _("Choose one of the listed channels."),
     "language": _("Choose hi (Hindi) or en (English)."),
+    "kind": _("Choose planned, unplanned or load_shedding."),
+    "source": _("Choose field, scada or inferred."),
 }
 # Otherwise the kind of mistake decides; pydantic's own English never reaches a user.
 TYPE_MESSAGES: dict[str, Promise] = {
@@ -216,4 +221,9 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 
 
 api.add_router("/v1/complaints", complaints_router)
-api.add_router("/v1/consumers", consumers_router(open_complaints=open_complaints_for))
+api.add_router(
+    "/v1/consumers",
+    consumers_router(open_complaints=open_complaints_for, active_outages=active_outages_for),
+)
+api.add_router("/v1/outages", outages_router)
+api.add_router("/v1/consumers", notifications_router)  # .../{account}/notifications

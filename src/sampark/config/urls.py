@@ -7,6 +7,10 @@ from sampark.config.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),  # /api/v1/... endpoints, /api/docs
+    path("staff/outages/", include("sampark.outages.urls", namespace="outages")),
     path("staff/", include("sampark.complaints.urls", namespace="staff")),
+    path("staff/", include("sampark.notifications.urls", namespace="notifications")),
+    path("webhooks/", include("sampark.notifications.webhooks.urls", namespace="webhooks")),
+    path("public/", include("sampark.public.urls", namespace="public")),
     path("", RedirectView.as_view(pattern_name="staff:home", permanent=False)),
 ]

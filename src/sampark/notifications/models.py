@@ -94,7 +94,36 @@ class Notification(models.Model):
             ),
             models.Index(fields=["consumer", "created_at"], name="notification_consumer_idx"),
             models.Index(fields=["topic", "event"], name="notification_topic_idx"),
+            # The dispatcher's claim: due queued rows of one channel, oldest first. Partial, so
+            # it holds only the queue, and per channel, so a long SMS backlog is not scanned
+            # when looking for WhatsApp rows.
+            models.Index(
+                fields=["channel", "next_attempt_at", "id"],
+                condition=Q(status="queued"),
+                name="notification_queue_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.recipient} ({self.topic} {self.event}): {self.status}"
+
+
+class ProviderRateWindow(models.Model):
+    """Messages handed to one provider in one wall-clock second, counted by every worker.
+
+    The per-provider rate limit is shared by all worker processes on all hosts through this
+    small table: a worker reserves tokens with one atomic upsert (see ratelimit.py). Rows older
+    than a minute are deleted by the dispatcher.
+    """
+
+    provider = models.CharField(max_length=30)
+    second = models.BigIntegerField()  # Unix time, whole seconds
+    used = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "second"], name="one_rate_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} @ {self.second}: {self.used}"

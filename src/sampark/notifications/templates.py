@@ -104,6 +104,16 @@ TEMPLATES: dict[str, Template] = {
             en="[{sender} bulletin] {event}: {area}. Reason: {reason}. Expected back: {etr}.",
         ),
         Template(
+            "bulletin_restored",
+            hi="[{sender} बुलेटिन] {event}: {area}. बहाली का समय: {time}.",
+            en="[{sender} bulletin] {event}: {area}. Restored at {time}.",
+        ),
+        Template(
+            "bulletin_cancelled",
+            hi="[{sender} बुलेटिन] {event}: {area}, {start} की कटौती नहीं होगी।",
+            en="[{sender} bulletin] {event}: {area}; no power cut at {start}.",
+        ),
+        Template(
             "bulletin_digest",
             hi="[{sender} दैनिक सार] {zone}: {summary}",
             en="[{sender} daily digest] {zone}: {summary}",

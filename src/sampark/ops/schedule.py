@@ -10,7 +10,14 @@ from dataclasses import dataclass
 
 from django_tasks.base import Task
 
-from sampark.complaints.tasks import complaints_sla_sweep
+from sampark.complaints.tasks import complaints_outage_sweep, complaints_sla_sweep
+from sampark.notifications.tasks import notifications_dispatch
+from sampark.outages.tasks import (
+    outages_overdue_sweep,
+    outages_reminder_sweep,
+    outages_start_sweep,
+)
+from sampark.public.tasks import stakeholder_bulletins_dispatch, stakeholder_digests_dispatch
 
 from .tasks import task_results_prune
 
@@ -23,5 +30,15 @@ class PeriodicJob:
 
 JOBS: list[PeriodicJob] = [
     PeriodicJob(task=complaints_sla_sweep, seconds=60),
-    PeriodicJob(task=task_results_prune, seconds=6 * 3600),
+    PeriodicJob(task=complaints_outage_sweep, seconds=15),
+    PeriodicJob(task=outages_start_sweep, seconds=30),
+    PeriodicJob(task=outages_reminder_sweep, seconds=60),
+    PeriodicJob(task=outages_overdue_sweep, seconds=60),
+    # Bulletins to zone stakeholder groups follow the outage event feed within seconds; the
+    # digest task checks every 5 minutes whether the day's digest hour has come.
+    PeriodicJob(task=stakeholder_bulletins_dispatch, seconds=5),
+    PeriodicJob(task=stakeholder_digests_dispatch, seconds=300),
+    # The outbox: each run sends what is due (for up to SAMPARK_DISPATCH_BUDGET seconds).
+    PeriodicJob(task=notifications_dispatch, seconds=2),
+    PeriodicJob(task=task_results_prune, seconds=3600),
 ]

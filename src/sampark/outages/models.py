@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sampark.consumers.models import Consumer
+from sampark.core import clock
 from sampark.network.models import DistributionTransformer, Feeder, OrgUnit, Substation
 
 
@@ -85,6 +86,11 @@ class Outage(models.Model):
 
     def __str__(self) -> str:
         return f"Outage {self.pk} ({self.get_kind_display()}, {self.get_status_display()})"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Supply still off past the ETR (whether or not the sweep has flagged it yet)."""
+        return self.status == OutageStatus.ACTIVE and self.etr < clock.now()
 
 
 class OutageScope(models.Model):
@@ -167,6 +173,9 @@ class OutageReport(models.Model):
     outage = models.ForeignKey(Outage, on_delete=models.CASCADE, related_name="reports")
     consumer = models.ForeignKey(Consumer, on_delete=models.CASCADE, related_name="+")
     complaint_number = models.CharField(max_length=24)
+    # The number the complainant gave (consumers without a mobile on file call from one);
+    # blank: the consumer's registered mobile.
+    mobile = models.CharField(max_length=16, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:

@@ -38,3 +38,12 @@ def test_demo_complaints_are_routed_everywhere(net):
         reg = complaint_register(consumer=consumer, category="no_supply", channel="web")
         assert reg.complaint.assigned_to.role == Role.JE
         assert reg.complaint.assigned_to.jurisdiction == consumer.subdivision
+
+
+def test_demo_staff_have_valid_distinct_phones(net):
+    from sampark.core.phones import mobile_to_e164
+
+    demo_staff_ensure()
+    phones = list(StaffUser.objects.exclude(phone="").values_list("phone", flat=True))
+    assert len(phones) == StaffUser.objects.count() == len(set(phones))
+    assert all(mobile_to_e164(p) == p for p in phones)

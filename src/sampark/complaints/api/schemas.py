@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints
 
@@ -22,6 +23,7 @@ from sampark.complaints.services import Registration
 from sampark.consumers.api.schemas import LocalDateTime, NodeOut
 from sampark.consumers.models import ACCOUNT_NUMBER_RE
 from sampark.core.models import Language
+from sampark.outages.models import Outage
 
 
 def _blank_is_none(value: Any) -> Any:
@@ -153,12 +155,44 @@ class _ComplaintOut(Schema):
         return OfficerOut.of(obj.assigned_to)
 
 
+class LinkedOutageOut(Schema):
+    """The known outage a no-supply complaint was linked to: why, and until when."""
+
+    id: int
+    status: str
+    reason: str = Field(description="In the language of the request.")
+    reason_note: str
+    etr: LocalDateTime = Field(description="Estimated time of restoration.")
+
+    @classmethod
+    def of(cls, outage: Outage | None) -> LinkedOutageOut | None:
+        if outage is None:
+            return None
+        language = "hi" if (get_language() or "hi").startswith("hi") else "en"
+        return cls(
+            id=outage.pk,
+            status=outage.status,
+            reason=outage.reason.text_in(language),
+            reason_note=outage.reason_note,
+            etr=outage.etr,
+        )
+
+
 class ComplaintReceiptOut(_ComplaintOut):
     priority: str
     sla_hours: int
     duplicate: bool = Field(
         False, description="True: an open complaint of this consumer and category existed."
     )
+    outage: LinkedOutageOut | None = Field(
+        None,
+        description="Set when the complaint lies inside a known outage: no field visit is "
+        "needed, supply returns by the ETR and the complaint is then resolved.",
+    )
+
+    @staticmethod
+    def resolve_outage(obj: Complaint) -> LinkedOutageOut | None:
+        return LinkedOutageOut.of(obj.outage)
 
     @classmethod
     def of(cls, registration: Registration) -> ComplaintReceiptOut:
@@ -175,7 +209,12 @@ class TimelineEntryOut(Schema):
 class ComplaintPublicOut(_ComplaintOut):
     resolved_at: LocalDateTime | None
     closed_at: LocalDateTime | None
+    outage: LinkedOutageOut | None = None
     timeline: list[TimelineEntryOut] = []
+
+    @staticmethod
+    def resolve_outage(obj: Complaint) -> LinkedOutageOut | None:
+        return LinkedOutageOut.of(obj.outage)
 
     @classmethod
     def of(cls, complaint: Complaint, *, events: Iterable[ComplaintEvent]) -> ComplaintPublicOut:

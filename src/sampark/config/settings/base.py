@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sampark.notifications",
     "sampark.outages",
     "sampark.complaints",
+    "sampark.public",
     "sampark.ops",
 ]
 
@@ -120,6 +121,128 @@ SAMPARK_PUBLIC_RATE = env("SAMPARK_PUBLIC_RATE", default="30/m")
 SAMPARK_SENDER_NAME = env("SAMPARK_SENDER_NAME", default="UPPCL 1912")
 SAMPARK_DLT_ENTITY_ID = env("SAMPARK_DLT_ENTITY_ID", default="")
 SAMPARK_DLT_TEMPLATES: dict[str, str] = env.json("SAMPARK_DLT_TEMPLATES", default={})
+
+# Outbox dispatcher (docs/notifications.md has every variable with its meaning).
+# Provider per channel: "console" (log only, development) or the real one named beside it.
+SAMPARK_SMS_PROVIDER = env("SAMPARK_SMS_PROVIDER", default="console")  # console|http_sms
+SAMPARK_WHATSAPP_PROVIDER = env("SAMPARK_WHATSAPP_PROVIDER", default="console")  # |whatsapp_cloud
+SAMPARK_EMAIL_PROVIDER = env("SAMPARK_EMAIL_PROVIDER", default="console")  # |smtp_email
+SAMPARK_TELEGRAM_PROVIDER = env("SAMPARK_TELEGRAM_PROVIDER", default="console")  # |telegram
+# Messages per second per provider, shared by every worker; 0 lifts the limit.
+SAMPARK_PROVIDER_RATES: dict[str, int] = {
+    "console": 0,
+    "http_sms": 100,
+    "whatsapp_cloud": 80,  # Cloud API's default business-number throughput
+    "smtp_email": 10,
+    "telegram": 30,  # Bot API: about 30 messages per second overall
+    **env.json("SAMPARK_PROVIDER_RATES", default={}),
+}
+SAMPARK_DISPATCH_BATCH = env.int("SAMPARK_DISPATCH_BATCH", default=500)
+SAMPARK_DISPATCH_CONCURRENCY = env.int("SAMPARK_DISPATCH_CONCURRENCY", default=32)
+SAMPARK_DISPATCH_MAX_ATTEMPTS = env.int("SAMPARK_DISPATCH_MAX_ATTEMPTS", default=6)
+SAMPARK_DISPATCH_BACKOFF_BASE = env.float("SAMPARK_DISPATCH_BACKOFF_BASE", default=30.0)
+SAMPARK_DISPATCH_BACKOFF_CAP = env.float("SAMPARK_DISPATCH_BACKOFF_CAP", default=3600.0)
+# A row claimed longer ago than this (its worker died) goes back to the queue.
+SAMPARK_DISPATCH_LEASE = env.float("SAMPARK_DISPATCH_LEASE", default=300.0)
+# One dispatch task keeps claiming batches for at most this long, then leaves the rest to the
+# next run. The scheduler enqueues one every 2 s: keep this below that, so runs never pile up in
+# the task queue and other jobs wait at most one run.
+SAMPARK_DISPATCH_BUDGET = env.float("SAMPARK_DISPATCH_BUDGET", default=1.5)
+SAMPARK_PROVIDER_TIMEOUT = env.float("SAMPARK_PROVIDER_TIMEOUT", default=10.0)
+# Local (TIME_ZONE) window in which non-urgent messages wait; empty: no quiet hours.
+SAMPARK_QUIET_HOURS = env("SAMPARK_QUIET_HOURS", default="21:00-07:00")
+
+# Generic HTTP SMS gateway (MSG91, Exotel, Gupshup and the like).
+SAMPARK_HTTP_SMS_URL = env("SAMPARK_HTTP_SMS_URL", default="")
+SAMPARK_HTTP_SMS_METHOD = env("SAMPARK_HTTP_SMS_METHOD", default="POST")  # GET|POST
+SAMPARK_HTTP_SMS_ENCODING = env("SAMPARK_HTTP_SMS_ENCODING", default="form")  # form|json|query
+SAMPARK_HTTP_SMS_AUTH_HEADER = env("SAMPARK_HTTP_SMS_AUTH_HEADER", default="Authorization")
+SAMPARK_HTTP_SMS_AUTH_VALUE = env("SAMPARK_HTTP_SMS_AUTH_VALUE", default="")
+SAMPARK_HTTP_SMS_SENDER = env("SAMPARK_HTTP_SMS_SENDER", default="UPPCLS")
+# Our field -> the gateway's parameter name; an empty name leaves the field out.
+SAMPARK_HTTP_SMS_FIELDS: dict[str, str] = {
+    "to": "to",
+    "text": "text",
+    "sender": "sender",
+    "entity_id": "entity_id",
+    "template_id": "template_id",
+    "unicode": "unicode",
+    **env.json("SAMPARK_HTTP_SMS_FIELDS", default={}),
+}
+SAMPARK_HTTP_SMS_EXTRA: dict[str, str] = env.json("SAMPARK_HTTP_SMS_EXTRA", default={})
+SAMPARK_HTTP_SMS_UNICODE_ON = env("SAMPARK_HTTP_SMS_UNICODE_ON", default="1")
+SAMPARK_HTTP_SMS_UNICODE_OFF = env("SAMPARK_HTTP_SMS_UNICODE_OFF", default="0")
+SAMPARK_HTTP_SMS_NUMBER_FORMAT = env("SAMPARK_HTTP_SMS_NUMBER_FORMAT", default="digits")
+# Success rule: a JSON answer whose SUCCESS_PATH equals SUCCESS_VALUE (any 2xx JSON answer when
+# the path is empty) carrying an id at ID_PATH; or, for text answers, SUCCESS_REGEX with an
+# (?P<id>...) group.
+SAMPARK_HTTP_SMS_RESPONSE = env("SAMPARK_HTTP_SMS_RESPONSE", default="json")  # json|text
+SAMPARK_HTTP_SMS_SUCCESS_PATH = env("SAMPARK_HTTP_SMS_SUCCESS_PATH", default="status")
+SAMPARK_HTTP_SMS_SUCCESS_VALUE = env("SAMPARK_HTTP_SMS_SUCCESS_VALUE", default="success")
+SAMPARK_HTTP_SMS_ID_PATH = env("SAMPARK_HTTP_SMS_ID_PATH", default="message_id")
+SAMPARK_HTTP_SMS_SUCCESS_REGEX = env(
+    "SAMPARK_HTTP_SMS_SUCCESS_REGEX", default=r"^\s*success\b.*?(?P<id>[\w.-]+)\s*$"
+)
+# Delivery reports: /webhooks/sms/<SECRET>/dlr (no secret: the endpoint answers 404).
+SAMPARK_SMS_DLR_SECRET = env("SAMPARK_SMS_DLR_SECRET", default="")
+SAMPARK_SMS_DLR_ID_FIELD = env("SAMPARK_SMS_DLR_ID_FIELD", default="message_id")
+SAMPARK_SMS_DLR_STATUS_FIELD = env("SAMPARK_SMS_DLR_STATUS_FIELD", default="status")
+SAMPARK_SMS_DLR_DELIVERED = env.list(
+    "SAMPARK_SMS_DLR_DELIVERED", default=["delivered", "delivrd", "success", "1"]
+)
+SAMPARK_SMS_DLR_FAILED = env.list(
+    "SAMPARK_SMS_DLR_FAILED",
+    default=["failed", "undeliv", "undelivered", "rejectd", "rejected", "expired", "2", "16"],
+)
+
+# WhatsApp Cloud API (template messages) and its webhook.
+SAMPARK_WHATSAPP_API_BASE = env(
+    "SAMPARK_WHATSAPP_API_BASE", default="https://graph.facebook.com/v19.0"
+)
+SAMPARK_WHATSAPP_PHONE_NUMBER_ID = env("SAMPARK_WHATSAPP_PHONE_NUMBER_ID", default="")
+SAMPARK_WHATSAPP_TOKEN = env("SAMPARK_WHATSAPP_TOKEN", default="")
+SAMPARK_WHATSAPP_APP_SECRET = env("SAMPARK_WHATSAPP_APP_SECRET", default="")
+SAMPARK_WHATSAPP_VERIFY_TOKEN = env("SAMPARK_WHATSAPP_VERIFY_TOKEN", default="")
+# Sampark template key -> approved WhatsApp template name (default: the key itself).
+SAMPARK_WHATSAPP_TEMPLATES: dict[str, str] = env.json("SAMPARK_WHATSAPP_TEMPLATES", default={})
+SAMPARK_WHATSAPP_LANGUAGES: dict[str, str] = {
+    "hi": "hi",
+    "en": "en",
+    **env.json("SAMPARK_WHATSAPP_LANGUAGES", default={}),
+}
+SAMPARK_WHATSAPP_PARAMETERS = env("SAMPARK_WHATSAPP_PARAMETERS", default="positional")  # |named
+
+# SMTP e-mail.
+SAMPARK_SMTP_HOST = env("SAMPARK_SMTP_HOST", default="127.0.0.1")
+SAMPARK_SMTP_PORT = env.int("SAMPARK_SMTP_PORT", default=25)
+SAMPARK_SMTP_STARTTLS = env.bool("SAMPARK_SMTP_STARTTLS", default=False)
+SAMPARK_SMTP_CA_FILE = env("SAMPARK_SMTP_CA_FILE", default="")  # trust this CA (private relay)
+SAMPARK_SMTP_USER = env("SAMPARK_SMTP_USER", default="")
+SAMPARK_SMTP_PASSWORD = env("SAMPARK_SMTP_PASSWORD", default="")
+SAMPARK_SMTP_FROM = env("SAMPARK_SMTP_FROM", default="UPPCL 1912 <noreply@localhost>")
+
+# Telegram Bot API.
+SAMPARK_TELEGRAM_API_BASE = env("SAMPARK_TELEGRAM_API_BASE", default="https://api.telegram.org")
+SAMPARK_TELEGRAM_BOT_TOKEN = env("SAMPARK_TELEGRAM_BOT_TOKEN", default="")
+
+# Outages: planned work must be announced this long ahead (unless marked an emergency), and
+# consumers are reminded this long before it starts.
+SAMPARK_PLANNED_NOTICE_HOURS = env.int("SAMPARK_PLANNED_NOTICE_HOURS", default=24)
+SAMPARK_PLANNED_REMINDER_MINUTES = env.int("SAMPARK_PLANNED_REMINDER_MINUTES", default=60)
+
+# Zone stakeholder groups (docs/stakeholders.md).
+# Bulletins one member may be sent an hour; the rest wait for the next daily digest.
+SAMPARK_STAKEHOLDER_HOURLY_CAP = env.int("SAMPARK_STAKEHOLDER_HOURLY_CAP", default=20)
+# Local hour (TIME_ZONE) from which the daily digests go out.
+SAMPARK_STAKEHOLDER_DIGEST_HOUR = env.int("SAMPARK_STAKEHOLDER_DIGEST_HOUR", default=20)
+# Channel of the zone's JE/SDO/XEN, who are members without subscribing: sms or whatsapp.
+SAMPARK_STAKEHOLDER_STAFF_CHANNEL = env("SAMPARK_STAKEHOLDER_STAFF_CHANNEL", default="sms")
+# Outage events older than this many minutes when first read get no bulletin (a worker that was
+# down for hours does not flood the groups with stale news).
+SAMPARK_STAKEHOLDER_BULLETIN_MAX_AGE = env.int("SAMPARK_STAKEHOLDER_BULLETIN_MAX_AGE", default=180)
+# Join OTPs one mobile may be sent an hour, and join requests one client address may make.
+SAMPARK_STAKEHOLDER_OTP_PER_HOUR = env.int("SAMPARK_STAKEHOLDER_OTP_PER_HOUR", default=3)
+SAMPARK_STAKEHOLDER_JOIN_RATE = env("SAMPARK_STAKEHOLDER_JOIN_RATE", default="10/h")
 
 # Where the real third-party reference data lives (demo generator, tests, benchmarks).
 SAMPARK_SHARED_DATA = Path(

@@ -10,7 +10,7 @@ from sampark.accounts.models import StaffUser
 from sampark.consumers.models import Consumer
 from sampark.consumers.selectors import consumer_lookup_for_staff
 
-from .schemas import ConsumerCardOut, LookupQuery, OpenComplaintOut
+from .schemas import ActiveOutageOut, ConsumerCardOut, LookupQuery, OpenComplaintOut
 
 
 # Open complaints belong to the complaints app, which sits above this one: the composition
@@ -21,18 +21,35 @@ class OpenComplaints(Protocol):
     ) -> dict[int, list[OpenComplaintOut]]: ...
 
 
-def consumers_router(*, open_complaints: OpenComplaints) -> Router:
+# Outages likewise belong to an app above this one (the outage register).
+class ActiveOutages(Protocol):
+    def __call__(self, *, consumers: list[Consumer]) -> dict[int, list[ActiveOutageOut]]: ...
+
+
+def _no_outages(*, consumers: list[Consumer]) -> dict[int, list[ActiveOutageOut]]:
+    return {}
+
+
+def consumers_router(
+    *, open_complaints: OpenComplaints, active_outages: ActiveOutages = _no_outages
+) -> Router:
     router = Router(tags=["consumers"])
 
     @router.get("/lookup", response=list[ConsumerCardOut], auth=STAFF)
     def consumer_lookup(request: HttpRequest, query: Query[LookupQuery]) -> list[ConsumerCardOut]:
-        """Consumers in your jurisdiction with this mobile or account number, and their open
-        complaints. Nothing in scope: 404."""
+        """Consumers in your jurisdiction with this mobile or account number, any outage on
+        their supply (reason and ETR) and their open complaints. Nothing in scope: 404."""
         user: StaffUser = caller_of(request).staff()
         found: list[Consumer] = consumer_lookup_for_staff(
             user=user, mobile=query.mobile, account_number=query.account_number
         )
         pending = open_complaints(user=user, consumers=found)
-        return [ConsumerCardOut.of(c, open_complaints=pending.get(c.pk, [])) for c in found]
+        outages = active_outages(consumers=found)
+        return [
+            ConsumerCardOut.of(
+                c, open_complaints=pending.get(c.pk, []), active_outages=outages.get(c.pk, [])
+            )
+            for c in found
+        ]
 
     return router

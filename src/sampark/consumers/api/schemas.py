@@ -55,6 +55,19 @@ class OpenComplaintOut(Schema):
     due_at: LocalDateTime
 
 
+class ActiveOutageOut(Schema):
+    """An outage over the consumer's supply, for the agent to read out before anything else."""
+
+    id: int
+    kind: str
+    kind_label: str
+    reason: str = Field(description="In the language of the request.")
+    reason_note: str
+    starts_at: LocalDateTime
+    etr: LocalDateTime = Field(description="Estimated time of restoration.")
+    overdue: bool = Field(description="The ETR has passed without restoration.")
+
+
 class ConsumerCardOut(Schema):
     account_number: str
     name: str
@@ -67,9 +80,18 @@ class ConsumerCardOut(Schema):
     is_a_class: bool
     network: NetworkOut
     open_complaints: list[OpenComplaintOut]
+    active_outages: list[ActiveOutageOut] = Field(
+        default_factory=list, description="Outages on the consumer's supply now, latest ETR first."
+    )
 
     @classmethod
-    def of(cls, consumer: Consumer, *, open_complaints: list[OpenComplaintOut]) -> ConsumerCardOut:
+    def of(
+        cls,
+        consumer: Consumer,
+        *,
+        open_complaints: list[OpenComplaintOut],
+        active_outages: list[ActiveOutageOut] | None = None,
+    ) -> ConsumerCardOut:
         dt, feeder = consumer.dt, consumer.feeder
         return cls(
             account_number=consumer.account_number,
@@ -88,4 +110,5 @@ class ConsumerCardOut(Schema):
                 subdivision=NodeOut.of(consumer.subdivision),
             ),
             open_complaints=open_complaints,
+            active_outages=active_outages or [],
         )

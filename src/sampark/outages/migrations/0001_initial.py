@@ -72,6 +72,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('complaint_number', models.CharField(max_length=24)),
+                ('mobile', models.CharField(blank=True, max_length=16)),
                 ('created_at', models.DateTimeField()),
                 ('consumer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='consumers.consumer')),
                 ('outage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='outages.outage')),

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from sampark.accounts.demo import DEMO_PASSWORD, demo_staff_ensure
 from sampark.ops.supervisor import services_default, services_run
+from sampark.public.demo import stakeholders_demo_ensure
 
 
 class Command(BaseCommand):
@@ -30,7 +31,10 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         with translation.override("en"):  # the operator's console, not a consumer's screen
             logins = demo_staff_ensure()
+            members = stakeholders_demo_ensure()
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
         for login in logins:
             self.stdout.write(f"  {login.username:<6} {login.role:<24} {login.jurisdiction}\n")
+        if members:
+            self.stdout.write(f"  + {members} demo stakeholders in the zone group of 'je'\n")
         self.stdout.write("\n")

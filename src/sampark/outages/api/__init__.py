@@ -1,0 +1,1 @@
+"""JSON API of the outage register (mounted by sampark.config.api)."""
