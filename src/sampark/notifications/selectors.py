@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sampark.accounts.models import StaffUser
@@ -12,7 +12,7 @@ from sampark.consumers.models import Consumer
 from sampark.consumers.selectors import account_number_clean, consumers_for_staff
 from sampark.core.errors import NotFound
 
-from .models import Notification
+from .models import Notification, NotificationStatus
 
 NOT_IN_AREA = _("No consumer with this account number in your area.")
 
@@ -53,3 +53,18 @@ def recipient_mask(recipient: str) -> str:
     plus = "+" if recipient.startswith("+") else ""
     body = recipient.removeprefix("+")
     return plus + "*" * max(0, len(body) - 4) + body[-4:]
+
+
+def notification_status_counts(*, topic: str) -> list[tuple[str, int]]:
+    """How many messages about `topic` are in each status, labelled: [("Sent", 2044), ...]."""
+    counts = dict(
+        Notification.objects.filter(topic=topic)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return [
+        (str(label), counts[value])
+        for value, label in NotificationStatus.choices
+        if value in counts
+    ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sampark.accounts.models import StaffUser
 from sampark.accounts.permissions import Action, can
 from sampark.core.errors import NotAllowed, NotFound, SamparkError
-from sampark.notifications.models import Notification
+from sampark.notifications.selectors import notification_status_counts
 
 from .fanout import outage_topic
 from .forms import DeclareForm, EtrForm, NoteForm, RestoreForm
@@ -132,18 +131,12 @@ def outage_new(request: HttpRequest) -> HttpResponse:
 def outage_detail(request: HttpRequest, outage_id: int) -> HttpResponse:
     user = _user(request)
     outage = _outage_or_404(request, outage_id)
-    outbox = dict(
-        Notification.objects.filter(topic=outage_topic(outage.pk))
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
     context = {
         "outage": outage,
         "elements": list(outage.scope.all()),
         "events": outage_events(outage=outage),
         "affected": consumers_affected_count(outage=outage),
-        "outbox": sorted(outbox.items()),
+        "outbox": notification_status_counts(topic=outage_topic(outage.pk)),
         "can_act": can(user, Action.OUTAGE_DECLARE) and outage.status in LIVE,
         "is_active": outage.status == OutageStatus.ACTIVE,
         "is_scheduled": outage.status == OutageStatus.SCHEDULED,

@@ -179,3 +179,18 @@ def test_admin_lists_outages_and_edits_reasons(client, declare, staff, area):
     assert client.get(reverse("admin:outages_outage_changelist")).status_code == 200
     assert client.get(reverse("admin:outages_outage_change", args=[outage.pk])).status_code == 200
     assert client.get(reverse("admin:outages_outagereason_changelist")).status_code == 200
+
+
+def test_outage_page_counts_its_messages_by_translated_status(client, declare, staff, area):
+    from sampark.notifications.models import Notification
+
+    outage = declare(feeder_codes=["F-AMN-1"])
+    queued = Notification.objects.filter(topic=f"outage:{outage.pk}").count()
+    client = _as(client, staff["je"])
+
+    page = client.get(
+        reverse("outages:detail", args=[outage.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    assert queued > 0
+    assert f"Queued: {queued}" in page
