@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sampark.consumers.models import Consumer
@@ -146,20 +146,24 @@ def notification_enqueue(
     return row
 
 
-def notifications_expire(*, topic: str, events: Collection[str]) -> int:
+def notifications_expire(
+    *, topic: str, events: Collection[str], consumers: QuerySet[Consumer] | None = None
+) -> int:
     """Queued messages of these steps of `topic` will not be sent: an outage notice after the
     restoration is pointless. One UPDATE; returns the number of rows expired.
 
-    An event ending in "*" matches by prefix ("etr:*" is every ETR revision).
+    An event ending in "*" matches by prefix ("etr:*" is every ETR revision). `consumers`
+    narrows it to those consumers (partial restoration), as a subquery.
     """
     match = Q()
     for event in events:
         match |= Q(event__startswith=event[:-1]) if event.endswith("*") else Q(event=event)
     if not match:
         return 0
-    return Notification.objects.filter(match, topic=topic, status=NotificationStatus.QUEUED).update(
-        status=NotificationStatus.EXPIRED, last_error=NO_LONGER_RELEVANT
-    )
+    rows = Notification.objects.filter(match, topic=topic, status=NotificationStatus.QUEUED)
+    if consumers is not None:
+        rows = rows.filter(consumer__in=consumers.values("id"))
+    return rows.update(status=NotificationStatus.EXPIRED, last_error=NO_LONGER_RELEVANT)
 
 
 def _fallback_wanted(original: Notification) -> bool:

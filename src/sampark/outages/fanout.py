@@ -39,7 +39,7 @@ from .models import (
     OutageScope,
     OutageStatus,
 )
-from .selectors import Reach, scope_reach, scope_subdivision_ids
+from .selectors import Reach, reach_consumers, scope_reach, scope_subdivision_ids
 from .wording import event_render
 
 log = logging.getLogger(__name__)
@@ -99,9 +99,8 @@ def _plan(outage: Outage, event: OutageEvent) -> Plan | None:
         return Plan("outage_overdue", off) if live else None
     if event.kind in RESTORATIONS:
         restored = [e for e in scope if e.pk in set(event.scope_ids)]
-        expire: tuple[str, ...] = ()
-        if event.kind == K.RESTORED:
-            expire = ("declared", *_earlier_keys(event, K.ETR_REVISED, K.OVERDUE))
+        # Whole or partial: notices still queued for the restored part are pointless now.
+        expire = ("declared", *_earlier_keys(event, K.ETR_REVISED, K.OVERDUE))
         return Plan("outage_restored", restored, restoration=True, expire=expire)
     if event.kind == K.CANCELLED:
         if not planned:
@@ -124,9 +123,14 @@ def outage_event_fan_out(*, event_id: int) -> int:
         if plan is None:
             return 0
         topic = outage_topic(outage.pk)
-        if plan.expire:
-            notifications_expire(topic=topic, events=list(plan.expire))
         reach = scope_reach(elements=plan.elements)
+        if plan.expire:
+            partial = event.kind == K.PARTLY_RESTORED
+            notifications_expire(
+                topic=topic,
+                events=list(plan.expire),
+                consumers=reach_consumers(reach=reach) if partial else None,
+            )
         if reach.empty:
             return 0
         etr = event.etr or outage.etr

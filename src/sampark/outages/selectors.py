@@ -125,6 +125,11 @@ def scope_reach(*, elements: Iterable[OutageScope]) -> Reach:
     return Reach(feeder_ids=tuple(sorted(feeders)), dt_ids=tuple(sorted(dts)))
 
 
+def reach_consumers(*, reach: Reach) -> QuerySet[Consumer]:
+    """The consumers a reach covers (for subqueries; never iterated over)."""
+    return Consumer.objects.filter(Q(feeder_id__in=reach.feeder_ids) | Q(dt_id__in=reach.dt_ids))
+
+
 def scope_subdivision_ids(*, elements: Iterable[OutageScope]) -> set[int]:
     """Sub-divisions whose substations the elements lie on (one query)."""
     ids: dict[str, set[int]] = {"substation": set(), "feeder": set(), "dt": set()}

@@ -126,9 +126,12 @@ def test_partial_restoration_tells_only_the_restored_part(declare, committed, ar
     assert sent_to(event=f"restored:{event.pk}") == {"+919839000004": "sms"}
     restored = Notification.objects.get(event=f"restored:{event.pk}")
     assert restored.template_key == "outage_restored" and "Hazratganj" in restored.text
-    # The part still off keeps its queued notices.
-    declared = Notification.objects.filter(event="declared")
-    assert set(declared.values_list("status", flat=True)) == {NotificationStatus.QUEUED}
+    # The restored part's unsent notice is pointless now; the part still off keeps its own.
+    declared = dict(
+        Notification.objects.filter(event="declared").values_list("recipient", "status")
+    )
+    assert declared.pop("+919839000004") == NotificationStatus.EXPIRED
+    assert declared and set(declared.values()) == {NotificationStatus.QUEUED}
 
 
 def test_whole_restoration_tells_everyone_and_expires_queued_notices(
