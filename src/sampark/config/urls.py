@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/", include("sampark.complaints.urls", namespace="staff")),
     path("staff/", include("sampark.notifications.urls", namespace="notifications")),
     path("webhooks/", include("sampark.notifications.webhooks.urls", namespace="webhooks")),
+    path("webhooks/", include("sampark.channels.urls", namespace="channels")),  # inbound
     path("public/", include("sampark.public.urls", namespace="public")),
     path("", RedirectView.as_view(pattern_name="staff:home", permanent=False)),
 ]

@@ -134,6 +134,50 @@ TEMPLATES: dict[str, Template] = {
             hi="आप {zone} हितधारक समूह से हट गए हैं। -{sender}",
             en="You have left the {zone} stakeholder group. -{sender}",
         ),
+        # Replies to the other stakeholder keywords (public/keywords.py).
+        Template(
+            "stakeholder_help",
+            hi="{sender} हितधारक समूह: जुड़ने के लिए JOIN <ज़ोन> या जुड़ें <ज़ोन> भेजें, जैसे JOIN {example}. "
+            "छोड़ने के लिए LEAVE, दैनिक सार के लिए DIGEST, हर बुलेटिन तुरंत पाने के लिए INSTANT.",
+            en="{sender} stakeholder groups: send JOIN <zone>, e.g. JOIN {example}. "
+            "LEAVE to leave, DIGEST for one daily digest, INSTANT for every bulletin as it "
+            "happens.",
+        ),
+        Template(
+            "stakeholder_zone_missing",
+            hi="ज़ोन का नाम भी भेजें, जैसे JOIN {example}. -{sender}",
+            en="Add the zone's name, e.g. JOIN {example}. -{sender}",
+        ),
+        Template(
+            "stakeholder_zone_unknown",
+            hi="'{text}' नाम का कोई ज़ोन नहीं मिला। ज़ोन का नाम या कोड भेजें, जैसे JOIN {example}. "
+            "-{sender}",
+            en="No zone called '{text}'. Send the zone's name or code, e.g. JOIN {example}. "
+            "-{sender}",
+        ),
+        Template(
+            "stakeholder_not_member",
+            hi="आप किसी हितधारक समूह में नहीं हैं। जुड़ने के लिए JOIN <ज़ोन> भेजें। -{sender}",
+            en="You are not in any stakeholder group. Send JOIN <zone> to join. -{sender}",
+        ),
+        Template(
+            "stakeholder_not_in_zone",
+            hi="आप {zone} हितधारक समूह में नहीं हैं। -{sender}",
+            en="You are not in the {zone} stakeholder group. -{sender}",
+        ),
+        Template(
+            "stakeholder_digest_chosen",
+            hi="{zone}: अब आपको रोज़ {hour}:00 बजे एक सार मिलेगा। हर बुलेटिन के लिए INSTANT भेजें। "
+            "-{sender}",
+            en="{zone}: you will get one daily digest at {hour}:00. Send INSTANT for every "
+            "bulletin. -{sender}",
+        ),
+        Template(
+            "stakeholder_instant_chosen",
+            hi="{zone}: अब आपको हर बुलेटिन तुरंत मिलेगा। दैनिक सार के लिए DIGEST भेजें। -{sender}",
+            en="{zone}: you will get every bulletin as it happens. Send DIGEST for one daily "
+            "digest. -{sender}",
+        ),
     )
 }
 

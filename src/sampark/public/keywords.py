@@ -6,15 +6,16 @@
     INSTANT [zone]    तुरंत   TURANT               every bulletin as it happens
     HELP              मदद    MADAD                what to send
 
-`stakeholder_keyword_handle` is what the inbound SMS/WhatsApp webhooks call: it acts and returns
-the reply to send back. Anything it does not understand gets the help text and changes nothing.
+`stakeholder_keyword_handle` is what the inbound SMS/WhatsApp webhooks (sampark.channels) call: it
+acts and returns the reply to send back, a `KeywordReply` naming a registered template (every
+reply is DLT-registrable). Anything it does not understand gets the help text and changes nothing.
 The reply is in the language the sender used (Devanagari or a romanised Hindi keyword: Hindi; an
 English keyword: English), or the one they chose as a member, or a language word in the message.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from django.conf import settings
@@ -25,7 +26,6 @@ from sampark.core.phones import mobile_to_e164
 from sampark.network.models import OrgUnit
 from sampark.notifications.templates import template_render
 
-from . import texts
 from .members import (
     choices_check,
     stakeholder_group_ensure,
@@ -138,9 +138,26 @@ def _reply_language(command: Command, members: list[StakeholderMember]) -> str:
     return command.said_in or Language.HINDI
 
 
-def stakeholder_keyword_handle(*, mobile: str, text: str, channel: str) -> str:
+@dataclass(frozen=True)
+class KeywordReply:
+    """The reply to a keyword message: a registered template, so SMS replies are DLT-compliant.
+
+    The inbound webhooks queue it with `notification_enqueue`; `text` is what it says."""
+
+    template_key: str
+    language: str
+    variables: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return template_render(
+            key=self.template_key, language=self.language, variables=self.variables
+        ).text
+
+
+def stakeholder_keyword_handle(*, mobile: str, text: str, channel: str) -> KeywordReply:
     """Act on a keyword message from `mobile` received over `channel` (sms or whatsapp) and
-    return the reply text. A message it does not understand changes nothing."""
+    return the reply to send back. A message it does not understand changes nothing."""
     mobile = mobile_to_e164(mobile)
     choices_check(channel=channel)
     command = keyword_parse(text)
@@ -150,36 +167,39 @@ def stakeholder_keyword_handle(*, mobile: str, text: str, channel: str) -> str:
         if command.action is Action.JOIN:
             return _join(command, mobile=mobile, channel=channel, language=language)
         if command.action is Action.HELP:
-            return texts.HELP.text(language, example=zone_example())
+            return KeywordReply("stakeholder_help", language, {"example": zone_example()})
         if not members:
-            return texts.NOT_A_MEMBER.text(language)
+            return KeywordReply("stakeholder_not_member", language)
         chosen = members
         if command.rest:
             zone = zone_find(text=command.rest)
             chosen = [m for m in members if zone is not None and m.group.zone_id == zone.pk]
             if not chosen:
-                shown = zone.name_in(language) if zone else command.rest
-                return texts.NOT_IN_ZONE.text(language, zone=shown)
+                shown = zone.name_in(language) if zone else command.rest[:40]
+                return KeywordReply("stakeholder_not_in_zone", language, {"zone": shown})
         zones = ", ".join(m.group.zone.name_in(language) for m in chosen)
         if command.action is Action.LEAVE:
             for member in chosen:
                 stakeholder_member_leave(member=member, via=JoinedVia.KEYWORD, note=text)
-            return _template("stakeholder_left", language, zone=zones)
+            return KeywordReply("stakeholder_left", language, {"zone": zones})
         delivery = Delivery.DIGEST if command.action is Action.DIGEST else Delivery.IMMEDIATE
         for member in chosen:
             stakeholder_member_update(member=member, via=JoinedVia.KEYWORD, delivery=delivery)
         if delivery == Delivery.DIGEST:
-            hour = settings.SAMPARK_STAKEHOLDER_DIGEST_HOUR
-            return texts.DIGEST_CHOSEN.text(language, zone=zones, hour=f"{hour:02d}")
-        return texts.INSTANT_CHOSEN.text(language, zone=zones)
+            hour = f"{settings.SAMPARK_STAKEHOLDER_DIGEST_HOUR:02d}"
+            return KeywordReply(
+                "stakeholder_digest_chosen", language, {"zone": zones, "hour": hour}
+            )
+        return KeywordReply("stakeholder_instant_chosen", language, {"zone": zones})
 
 
-def _join(command: Command, *, mobile: str, channel: str, language: str) -> str:
+def _join(command: Command, *, mobile: str, channel: str, language: str) -> KeywordReply:
     if not command.rest:
-        return texts.ZONE_MISSING.text(language, example=zone_example())
+        return KeywordReply("stakeholder_zone_missing", language, {"example": zone_example()})
     zone: OrgUnit | None = zone_find(text=command.rest)
     if zone is None:
-        return texts.ZONE_UNKNOWN.text(language, text=command.rest[:40], example=zone_example())
+        variables = {"text": command.rest[:40], "example": zone_example()}
+        return KeywordReply("stakeholder_zone_unknown", language, dict(variables))
     group = stakeholder_group_ensure(zone=zone)
     existing = memberships_active(mobile=mobile).filter(group=group).first()
     stakeholder_member_join(
@@ -191,8 +211,4 @@ def _join(command: Command, *, mobile: str, channel: str, language: str) -> str:
         channel=channel,
         delivery=existing.delivery if existing else Delivery.IMMEDIATE,
     )
-    return _template("stakeholder_joined", language, zone=zone.name_in(language))
-
-
-def _template(key: str, language: str, **variables: object) -> str:
-    return template_render(key=key, language=language, variables=variables).text
+    return KeywordReply("stakeholder_joined", language, {"zone": zone.name_in(language)})

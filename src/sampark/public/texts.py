@@ -55,36 +55,4 @@ DIGEST_PLANNED = Phrase(
 DIGEST_LONGEST = Phrase(" सबसे लंबी: {duration}, {area}.", " Longest: {duration}, {area}.")
 DURATION = Phrase("{hours} घंटे {minutes} मिनट", "{hours} h {minutes} min")
 
-# Replies to keywords.
-HELP = Phrase(
-    "{sender} हितधारक समूह: जुड़ने के लिए JOIN <ज़ोन> या जुड़ें <ज़ोन> भेजें, जैसे JOIN {example}. "
-    "छोड़ने के लिए LEAVE, दैनिक सार के लिए DIGEST, हर बुलेटिन तुरंत पाने के लिए INSTANT.",
-    "{sender} stakeholder groups: send JOIN <zone>, e.g. JOIN {example}. LEAVE to leave, "
-    "DIGEST for one daily digest, INSTANT for every bulletin as it happens.",
-)
-ZONE_MISSING = Phrase(
-    "ज़ोन का नाम भी भेजें, जैसे JOIN {example}. -{sender}",
-    "Add the zone's name, e.g. JOIN {example}. -{sender}",
-)
-ZONE_UNKNOWN = Phrase(
-    "'{text}' नाम का कोई ज़ोन नहीं मिला। ज़ोन का नाम या कोड भेजें, जैसे JOIN {example}. -{sender}",
-    "No zone called '{text}'. Send the zone's name or code, e.g. JOIN {example}. -{sender}",
-)
-NOT_A_MEMBER = Phrase(
-    "आप किसी हितधारक समूह में नहीं हैं। जुड़ने के लिए JOIN <ज़ोन> भेजें। -{sender}",
-    "You are not in any stakeholder group. Send JOIN <zone> to join. -{sender}",
-)
-NOT_IN_ZONE = Phrase(
-    "आप {zone} हितधारक समूह में नहीं हैं। -{sender}",
-    "You are not in the {zone} stakeholder group. -{sender}",
-)
-DIGEST_CHOSEN = Phrase(
-    "{zone}: अब आपको रोज़ {hour}:00 बजे एक सार मिलेगा। हर बुलेटिन के लिए INSTANT भेजें। -{sender}",
-    "{zone}: you will get one daily digest at {hour}:00. Send INSTANT for every bulletin. "
-    "-{sender}",
-)
-INSTANT_CHOSEN = Phrase(
-    "{zone}: अब आपको हर बुलेटिन तुरंत मिलेगा। दैनिक सार के लिए DIGEST भेजें। -{sender}",
-    "{zone}: you will get every bulletin as it happens. Send DIGEST for one daily digest. "
-    "-{sender}",
-)
+# Replies to keywords are notification templates (stakeholder_*), registered with DLT.

@@ -194,6 +194,11 @@ SAMPARK_SMS_DLR_FAILED = env.list(
     "SAMPARK_SMS_DLR_FAILED",
     default=["failed", "undeliv", "undelivered", "rejectd", "rejected", "expired", "2", "16"],
 )
+# Messages to our number (MO): /webhooks/sms/<SECRET>/inbound; empty: the DLR secret is used.
+SAMPARK_SMS_INBOUND_SECRET = env("SAMPARK_SMS_INBOUND_SECRET", default="")
+SAMPARK_SMS_INBOUND_FROM_FIELD = env("SAMPARK_SMS_INBOUND_FROM_FIELD", default="from")
+SAMPARK_SMS_INBOUND_TEXT_FIELD = env("SAMPARK_SMS_INBOUND_TEXT_FIELD", default="text")
+SAMPARK_SMS_INBOUND_ID_FIELD = env("SAMPARK_SMS_INBOUND_ID_FIELD", default="id")
 
 # WhatsApp Cloud API (template messages) and its webhook.
 SAMPARK_WHATSAPP_API_BASE = env(

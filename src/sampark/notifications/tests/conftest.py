@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -110,3 +111,11 @@ def frozen(monkeypatch) -> FrozenClock:
     pinned = FrozenClock(at("2026-05-01 12:00"))
     monkeypatch.setattr(clock, "now", lambda: pinned.now)
     return pinned
+
+
+def answered_wait(server: HTTPServer, *, count: int = 1, limit: float = 5.0) -> None:
+    """Wait until `count` requests have been answered and logged. A test whose client gave up
+    on a slow handler calls this, so the late log entry cannot land in the next test's log."""
+    deadline = time.monotonic() + limit
+    while len(server.log) < count and time.monotonic() < deadline:
+        time.sleep(0.02)

@@ -20,7 +20,7 @@ from sampark.notifications.services import notifications_expire
 from sampark.notifications.tasks import notifications_dispatch
 from sampark.ops.schedule import JOBS
 
-from .conftest import RESTORED_HI, at, row
+from .conftest import RESTORED_HI, answered_wait, at, row
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +195,7 @@ def test_a_timeout_is_retried(sms_gateway, frozen, settings):
     assert (retried.status, retried.attempts) == ("queued", 1)
     assert "no answer within 0.2 s" in retried.last_error
     assert retried.next_attempt_at == frozen.now + timedelta(seconds=30)
+    answered_wait(sms_gateway)
 
 
 def test_a_permanent_failure_stops_with_the_providers_answer(sms_gateway, frozen):

@@ -21,7 +21,7 @@ from sampark.notifications.providers.http_sms import HttpSmsProvider
 from sampark.notifications.providers.telegram import TelegramProvider
 from sampark.notifications.providers.whatsapp_cloud import WhatsAppCloudProvider
 
-from .conftest import RESTORED_HI, message, send
+from .conftest import RESTORED_HI, answered_wait, message, send
 
 DLT_TEMPLATE, DLT_ENTITY = "1107161234567890123", "1101234567890123456"
 
@@ -200,6 +200,7 @@ def test_http_sms_timeout_is_transient(sms_gateway, settings):
 
     with pytest.raises(TransientError, match=r"no answer within 0\.2 s"):
         send(HttpSmsProvider(timeout=0.2), message())
+    answered_wait(sms_gateway)
 
 
 def test_http_sms_connection_refused_is_transient(settings):

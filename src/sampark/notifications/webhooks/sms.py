@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from sampark.core import clock
+from sampark.core.errors import SamparkError
 
 from ..providers.http_sms import HttpSmsProvider
 from ..receipts import Receipt, ReceiptStatus, notification_receipts_apply
@@ -60,7 +61,8 @@ def sms_dlr(request: HttpRequest, secret: str) -> HttpResponse:
     try:
         reports = dlr_reports(request)
     except ValueError:
-        return JsonResponse({"error": "unreadable report"}, status=400)
+        unreadable = SamparkError("The delivery report could not be read.", code="bad_request")
+        return JsonResponse(unreadable.as_dict(), status=400)
     receipts = [r for r in map(dlr_receipt, reports) if r is not None]
     updated = notification_receipts_apply(provider=HttpSmsProvider.name, receipts=receipts)
     return JsonResponse({"received": len(reports), "updated": updated})

@@ -26,7 +26,7 @@ MOBILE = "+919839055555"
 
 
 def _handle(text: str, *, mobile: str = MOBILE, channel: str = "sms") -> str:
-    return stakeholder_keyword_handle(mobile=mobile, text=text, channel=channel)
+    return stakeholder_keyword_handle(mobile=mobile, text=text, channel=channel).text
 
 
 def _nothing_changed() -> None:

@@ -1,0 +1,11 @@
+"""Mounted at /webhooks/ by config/urls.py."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from .views import sms_inbound
+
+urlpatterns = [
+    path("sms/<str:secret>/inbound", sms_inbound, name="sms_inbound"),
+]
