@@ -6,11 +6,12 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from sampark.complaints.models import Complaint
 from sampark.complaints.services import complaint_register
 from sampark.consumers.models import Consumer
+from sampark.testing.concurrency import race
 from sampark.testing.factories import small_network_build
 
 pytestmark = [
@@ -20,30 +21,6 @@ pytestmark = [
 ]
 
 THREADS = 8
-
-
-def _race(target, *, rounds: int = 1) -> list[object]:
-    barrier = threading.Barrier(THREADS)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            value = target()
-        except Exception as exc:  # collected and asserted on below
-            value = exc
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(value)
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def test_identical_requests_at_once_create_one_complaint():
@@ -56,7 +33,7 @@ def test_identical_requests_at_once_create_one_complaint():
         )
         return complaint_register(consumer=consumer, category="no_supply", channel="web")
 
-    results = _race(register)
+    results = race(register, threads=THREADS)
 
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
@@ -81,7 +58,7 @@ def test_parallel_different_consumers_get_distinct_sequential_numbers():
             feeder=consumer.feeder,
         )  # fmt: skip
 
-    results = _race(register)
+    results = race(register, threads=THREADS)
     numbers = sorted(r.complaint.number for r in results)
     assert len(set(numbers)) == THREADS
     assert [n[-5:] for n in numbers] == [f"{i:05d}" for i in range(1, THREADS + 1)]

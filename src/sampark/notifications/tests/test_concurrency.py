@@ -3,18 +3,17 @@ dispatchers running at once send each message exactly once."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from sampark.core import clock
 from sampark.core.db import rows_insert
 from sampark.notifications.dispatcher import notifications_dispatch_run
 from sampark.notifications.models import Notification
 from sampark.notifications.outbox import outbox_claim
+from sampark.testing.concurrency import race
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -45,28 +44,6 @@ def queued_rows() -> set[int]:
     return set(Notification.objects.values_list("id", flat=True))
 
 
-def race(target: Callable[[], list[int]], *, threads: int = 4) -> list[list[int]]:
-    barrier = threading.Barrier(threads)
-    results: list[list[int]] = []
-    lock = threading.Lock()
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            found = target()
-            with lock:
-                results.append(found)
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(timeout=120)
-    return results
-
-
 def test_concurrent_claimers_never_claim_the_same_row():
     everything = queued_rows()
 
@@ -85,8 +62,10 @@ def test_concurrent_claimers_never_claim_the_same_row():
                 return mine
             mine += [c.message.id for c in claims]
 
-    results = race(claim_until_empty)
+    outcomes = race(claim_until_empty, threads=4)
 
+    results = [r for r in outcomes if not isinstance(r, Exception)]
+    assert len(results) == len(outcomes), outcomes
     claimed = [pk for mine in results for pk in mine]
     assert len(results) == 4 and all(results)  # everyone got some
     assert len(claimed) == len(set(claimed)) == ROWS
@@ -98,7 +77,8 @@ def test_two_dispatchers_at_once_send_each_message_once(settings):
     settings.SAMPARK_QUIET_HOURS = ""
     queued_rows()
 
-    results = race(lambda: [notifications_dispatch_run(budget=60).sent], threads=2)
+    outcomes = race(lambda: notifications_dispatch_run(budget=60).sent, threads=2)
 
-    assert sum(sent for (sent,) in results) == ROWS
+    assert not [r for r in outcomes if isinstance(r, Exception)], outcomes
+    assert sum(r for r in outcomes if isinstance(r, int)) == ROWS
     assert set(Notification.objects.values_list("status", "attempts").distinct()) == {("sent", 1)}

@@ -3,10 +3,8 @@ race cannot happen there): every event is told once, every digest sent once, one
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import override_settings
 
 from sampark.accounts.models import Role
@@ -16,6 +14,7 @@ from sampark.public.bulletins import stakeholder_bulletins_send
 from sampark.public.digests import stakeholder_digests_send
 from sampark.public.keywords import stakeholder_keyword_handle
 from sampark.public.models import Bulletin, BulletinDelivery, DigestRun, StakeholderMember
+from sampark.testing.concurrency import race
 from sampark.testing.factories import StaffFactory, small_network_build
 
 from .conftest import event_add, member_add, outage_make
@@ -27,30 +26,6 @@ pytestmark = [
 ]
 
 THREADS = 8
-
-
-def _race(target) -> list[object]:
-    barrier = threading.Barrier(THREADS)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            value = target()
-        except Exception as exc:  # collected and asserted on below
-            value = exc
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(value)
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def _scene():
@@ -71,7 +46,7 @@ def _scene():
 def test_workers_racing_on_the_feed_send_each_bulletin_once():
     _net, events = _scene()
 
-    results = _race(lambda: stakeholder_bulletins_send(batch_size=2))
+    results = race(lambda: stakeholder_bulletins_send(batch_size=2), threads=THREADS)
 
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
@@ -88,7 +63,7 @@ def test_workers_racing_on_the_feed_send_each_bulletin_once():
 def test_workers_racing_on_the_digest_send_it_once():
     _scene()
 
-    results = _race(stakeholder_digests_send)
+    results = race(stakeholder_digests_send, threads=THREADS)
 
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
@@ -100,8 +75,9 @@ def test_workers_racing_on_the_digest_send_it_once():
 def test_the_same_join_keyword_at_once_makes_one_membership():
     small_network_build()
 
-    results = _race(
-        lambda: stakeholder_keyword_handle(mobile="9839133333", text="JOIN Z-LKO", channel="sms")
+    results = race(
+        lambda: stakeholder_keyword_handle(mobile="9839133333", text="JOIN Z-LKO", channel="sms"),
+        threads=THREADS,
     )
 
     errors = [r for r in results if isinstance(r, Exception)]
