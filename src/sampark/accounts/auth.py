@@ -90,3 +90,10 @@ PUBLIC: list[Any] = [token_auth, session_auth, anonymous]
 def caller_of(request: HttpRequest) -> Caller:
     found = getattr(request, "auth", None)
     return found if isinstance(found, Caller) else ANONYMOUS
+
+
+def staff_of(request: HttpRequest) -> StaffUser:
+    """The signed-in staff user of a page request (views run behind login_required)."""
+    user = request.user
+    assert isinstance(user, StaffUser)
+    return user

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sampark.accounts.auth import staff_of
 from sampark.accounts.models import StaffUser
 from sampark.accounts.permissions import Action, can
 from sampark.consumers.models import Consumer
@@ -47,19 +48,9 @@ from .services import complaint_assign, complaint_register, complaint_transition
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> StaffUser:
-    user = request.user
-    assert isinstance(user, StaffUser)  # login_required ran first
-    return user
-
-
-def _error_text(error: SamparkError) -> str:
-    return " ".join([str(error.message), *(str(text) for text in error.fields.values())])
-
-
 def _complaint_or_404(request: HttpRequest, number: str) -> Complaint:
     try:
-        return complaint_get_for_staff(user=_user(request), number=number)
+        return complaint_get_for_staff(user=staff_of(request), number=number)
     except NotFound:
         raise Http404 from None
 
@@ -68,7 +59,7 @@ def _complaint_or_404(request: HttpRequest, number: str) -> Complaint:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     filters = ComplaintListForm(request.GET or None)
-    complaints = complaints_for_staff(user=_user(request), filters=filters.filters())
+    complaints = complaints_for_staff(user=staff_of(request), filters=filters.filters())
     page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filters": filters,
@@ -85,7 +76,7 @@ def complaint_go(request: HttpRequest) -> HttpResponse:
     """The complaint-number box: open the complaint, or say it is not in the user's area."""
     number = complaint_number_normalize(request.GET.get("number", ""))
     try:
-        complaint = complaint_get_for_staff(user=_user(request), number=number)
+        complaint = complaint_get_for_staff(user=staff_of(request), number=number)
     except NotFound:
         messages.error(request, _("No complaint %(number)s in your area.") % {"number": number})
         return redirect("staff:home")
@@ -115,7 +106,7 @@ def consumer_search(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"search_form": form, "consumers": []}
     if not form.is_valid():
         return render(request, "complaints/consumers.html", context)
-    user = _user(request)
+    user = staff_of(request)
     try:
         consumers = _consumers_find(user=user, text=form.cleaned_data["q"])
     except NotFound:
@@ -139,7 +130,7 @@ def consumer_search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def consumer_complaint_register(request: HttpRequest, account_number: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_of(request)
     try:
         (consumer,) = consumer_lookup_for_staff(user=user, account_number=account_number)
     except (NotFound, ValidationFailed):
@@ -158,7 +149,7 @@ def consumer_complaint_register(request: HttpRequest, account_number: str) -> Ht
             actor=user,
         )
     except SamparkError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.text())
         return redirect(back)
     number = registration.complaint.number
     if registration.created:
@@ -177,7 +168,7 @@ def consumer_complaint_register(request: HttpRequest, account_number: str) -> Ht
 @login_required
 @require_GET
 def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
-    user = _user(request)
+    user = staff_of(request)
     complaint = _complaint_or_404(request, number)
     can_assign = can(user, Action.COMPLAINT_ASSIGN) and complaint.is_open
     context = {
@@ -202,11 +193,11 @@ def complaint_transition_post(request: HttpRequest, number: str) -> HttpResponse
         complaint = complaint_transition(
             complaint=complaint,
             to_status=form.cleaned_data["to_status"],
-            actor=_user(request),
+            actor=staff_of(request),
             note=form.cleaned_data["note"],
         )
     except SamparkError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.text())
     else:
         messages.success(
             request, _("Status is now: %(status)s.") % {"status": complaint.get_status_display()}
@@ -226,11 +217,11 @@ def complaint_assign_post(request: HttpRequest, number: str) -> HttpResponse:
         complaint = complaint_assign(
             complaint=complaint,
             assignee=form.cleaned_data["assignee"],
-            actor=_user(request),
+            actor=staff_of(request),
             note=form.cleaned_data["note"],
         )
     except SamparkError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.text())
     else:
         messages.success(
             request,

@@ -33,6 +33,10 @@ class SamparkError(Exception):
             self.code = code
         super().__init__(str(self.message))
 
+    def text(self) -> str:
+        """The message and every field message in one line (for a page's message banner)."""
+        return " ".join([str(self.message), *(str(text) for text in self.fields.values())])
+
     def as_dict(self) -> dict[str, object]:
         return {
             "code": self.code,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 
 ESTIMATE_ABOVE = 100_000
 
@@ -29,3 +33,18 @@ class EstimatedCountPaginator(Paginator):
                 if estimate > ESTIMATE_ABOVE:
                     return int(estimate)
         return super().count
+
+
+API_MAX_PAGE = 200
+
+
+class ApiPage(LimitOffsetPagination):
+    """API lists: `limit` (1-200, default 50) and `offset`; the answer carries `items` and
+    `count`."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=API_MAX_PAGE)
+        offset: int = Field(0, ge=0)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=API_MAX_PAGE, **kwargs)

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sampark.accounts.models import StaffUser
+from sampark.accounts.auth import staff_of
 from sampark.accounts.permissions import Action, can
 from sampark.core.errors import NotAllowed, NotFound, SamparkError
 from sampark.notifications.selectors import notification_status_counts
@@ -39,19 +39,9 @@ PAGE_SIZE = 50
 FORM_FIELDS = {"etr": "etr", "starts_at": "starts_at", "reason_code": "reason", "kind": "kind"}
 
 
-def _user(request: HttpRequest) -> StaffUser:
-    user = request.user
-    assert isinstance(user, StaffUser)  # login_required ran first
-    return user
-
-
-def _error_text(error: SamparkError) -> str:
-    return " ".join([str(error.message), *(str(text) for text in error.fields.values())])
-
-
 def _outage_or_404(request: HttpRequest, outage_id: int) -> Outage:
     try:
-        return outage_get_for_staff(user=_user(request), outage_id=outage_id)
+        return outage_get_for_staff(user=staff_of(request), outage_id=outage_id)
     except (NotFound, NotAllowed):
         raise Http404 from None
 
@@ -59,7 +49,7 @@ def _outage_or_404(request: HttpRequest, outage_id: int) -> Outage:
 @login_required
 @require_GET
 def outage_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_of(request)
     show_all = request.GET.get("all") == "1"
     try:
         outages = outages_for_staff(user=user, filters=OutageFilters(live_only=not show_all))
@@ -79,7 +69,7 @@ def outage_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def outage_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_of(request)
     if not can(user, Action.OUTAGE_DECLARE):
         raise Http404
     substations = substations_offered(user=user)
@@ -129,7 +119,7 @@ def outage_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def outage_detail(request: HttpRequest, outage_id: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_of(request)
     outage = _outage_or_404(request, outage_id)
     context = {
         "outage": outage,
@@ -163,12 +153,12 @@ def outage_etr_post(request: HttpRequest, outage_id: int) -> HttpResponse:
         outage = outage_etr_revise(
             outage=outage,
             etr=form.etr_value(current=outage.etr),
-            actor=_user(request),
+            actor=staff_of(request),
             actor_label="staff",
             note=form.cleaned_data["note"],
         )
     except SamparkError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.text())
     else:
         messages.success(request, _("Restoration time revised; consumers are being told."))
     return redirect("outages:detail", outage_id=outage.pk)
@@ -188,12 +178,12 @@ def outage_restore_post(request: HttpRequest, outage_id: int) -> HttpResponse:
         outage = outage_restore(
             outage=outage,
             scope_ids=None if data["whole"] else data["scope_ids"],
-            actor=_user(request),
+            actor=staff_of(request),
             actor_label="staff",
             note=data["note"],
         )
     except SamparkError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.text())
     else:
         if outage.status == OutageStatus.RESTORED:
             messages.success(request, _("Supply restored; consumers are being told."))
@@ -213,12 +203,12 @@ def outage_cancel_post(request: HttpRequest, outage_id: int) -> HttpResponse:
     try:
         outage_cancel(
             outage=outage,
-            actor=_user(request),
+            actor=staff_of(request),
             actor_label="staff",
             note=form.cleaned_data.get("note", ""),
         )
     except SamparkError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error.text())
     else:
         messages.success(request, _("Planned outage cancelled; announced consumers are told."))
     return redirect("outages:detail", outage_id=outage.pk)

@@ -6,21 +6,12 @@ anonymous callers. The per-mobile limit is enforced separately, from the databas
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
-from sampark.accounts.throttling import rate_parse
+from sampark.core.throttle import window_allow
 
 
 def join_request_allowed(request: HttpRequest) -> bool:
-    count, seconds = rate_parse(settings.SAMPARK_STAKEHOLDER_JOIN_RATE)
-    key = f"throttle:stakeholder-join:{request.META.get('REMOTE_ADDR', '')}"
-    now = time.time()
-    recent = [t for t in cache.get(key, []) if t > now - seconds]
-    if len(recent) >= count:
-        return False
-    cache.set(key, [now, *recent][:count], seconds)
-    return True
+    key = f"stakeholder-join:{request.META.get('REMOTE_ADDR', '')}"
+    return window_allow(key=key, rate=settings.SAMPARK_STAKEHOLDER_JOIN_RATE)

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Query, Router
+from ninja.pagination import paginate
 from ninja.responses import Status as Answer
 
 from sampark.accounts.auth import PUBLIC, STAFF, Caller, caller_of
@@ -28,6 +28,7 @@ from sampark.consumers.api.schemas import OpenComplaintOut
 from sampark.consumers.models import Consumer
 from sampark.consumers.selectors import consumer_by_account, consumers_by_mobile
 from sampark.core.errors import ValidationFailed
+from sampark.core.paginators import ApiPage
 from sampark.core.phones import mobile_or_none, mobile_to_e164
 from sampark.network.models import DistributionTransformer, Feeder
 
@@ -54,20 +55,7 @@ UNKNOWN_FEEDER = _("No feeder has this code.")
 UNKNOWN_DT = _("No distribution transformer has this code.")
 UNKNOWN_STAFF = _("No active staff user has this username.")
 
-MAX_PAGE = 200
-
 router = Router(tags=["complaints"])
-
-
-class Page(LimitOffsetPagination):
-    """`limit` (1-200, default 50) and `offset`; the answer carries `items` and `count`."""
-
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=MAX_PAGE)
-        offset: int = Field(0, ge=0)
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_limit=MAX_PAGE, **kwargs)
 
 
 @router.post(
@@ -95,7 +83,7 @@ def complaint_create(request: HttpRequest, payload: RegisterIn) -> Answer[Compla
 
 
 @router.get("", response=list[ComplaintStaffOut], auth=STAFF, summary="Complaints in your area")
-@paginate(Page)
+@paginate(ApiPage)
 def complaint_list(request: HttpRequest, filters: Query[ComplaintListQuery]) -> Any:
     """Staff only; your jurisdiction only; earliest due first. `limit` is at most 200."""
     user = caller_of(request).staff()

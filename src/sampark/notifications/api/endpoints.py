@@ -3,28 +3,16 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Query, Router
+from ninja.pagination import paginate
 
 from sampark.accounts.auth import STAFF, caller_of
+from sampark.core.paginators import ApiPage
 from sampark.notifications.selectors import notifications_for_consumer
 
 from .schemas import NotificationOut, NotificationQuery
 
-MAX_PAGE = 200
-
 router = Router(tags=["notifications"])
-
-
-class Page(LimitOffsetPagination):
-    """`limit` (1-200, default 50) and `offset`; the answer carries `items` and `count`."""
-
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=MAX_PAGE)
-        offset: int = Field(0, ge=0)
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_limit=MAX_PAGE, **kwargs)
 
 
 @router.get(
@@ -33,7 +21,7 @@ class Page(LimitOffsetPagination):
     auth=STAFF,
     summary="Messages sent to a consumer",
 )
-@paginate(Page)
+@paginate(ApiPage)
 def consumer_notifications(
     request: HttpRequest, account_number: str, query: Query[NotificationQuery]
 ) -> Any:

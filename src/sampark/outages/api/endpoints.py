@@ -8,13 +8,14 @@ answers 404 exactly like an unknown one.
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Query, Router
+from ninja.pagination import paginate
 from ninja.responses import Status as Answer
 
 from sampark.accounts.auth import STAFF, Caller, caller_of
 from sampark.consumers.api.schemas import ActiveOutageOut
 from sampark.consumers.models import Consumer
+from sampark.core.paginators import ApiPage
 from sampark.outages.models import OutageReason, OutageSource
 from sampark.outages.selectors import (
     consumers_affected_count,
@@ -43,20 +44,7 @@ from .schemas import (
     active_outage_out,
 )
 
-MAX_PAGE = 200
-
 router = Router(tags=["outages"])
-
-
-class Page(LimitOffsetPagination):
-    """`limit` (1-200, default 50) and `offset`; the answer carries `items` and `count`."""
-
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=MAX_PAGE)
-        offset: int = Field(0, ge=0)
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_limit=MAX_PAGE, **kwargs)
 
 
 def _label(caller: Caller) -> str:
@@ -101,7 +89,7 @@ def outage_create(request: HttpRequest, payload: DeclareIn) -> Answer[OutageDeta
 
 
 @router.get("", response=list[OutageOut], auth=STAFF, summary="Outages in your area")
-@paginate(Page)
+@paginate(ApiPage)
 def outage_list(request: HttpRequest, filters: Query[OutageListQuery]) -> Any:
     """Your jurisdiction only; by status, then earliest ETR."""
     return outages_for_staff(user=caller_of(request).staff(), filters=filters.as_filters())
