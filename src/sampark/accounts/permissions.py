@@ -18,6 +18,7 @@ class Action(StrEnum):
     CONSUMER_VIEW = "consumer_view"
     OUTAGE_VIEW = "outage_view"
     OUTAGE_DECLARE = "outage_declare"  # declare, revise the ETR, restore, cancel
+    CHAT_HANDLE = "chat_handle"  # take a chatbot handover and reply in the conversation
 
 
 OFFICERS = {Role.SDO, Role.XEN, Role.SE, Role.CE, Role.MD, Role.CHAIRMAN, Role.ADMIN}
@@ -33,6 +34,7 @@ ALLOWED: dict[Action, set[Role]] = {
     Action.CONSUMER_VIEW: DESK | FIELD,
     Action.OUTAGE_VIEW: DESK | FIELD,
     Action.OUTAGE_DECLARE: FIELD,
+    Action.CHAT_HANDLE: DESK,
 }
 
 

@@ -1,6 +1,6 @@
-"""Inbound messages: the SMS gateway's MO webhook and the WhatsApp Cloud API webhook.
+"""Inbound channels: the chatbot (NLU + dialogue engine) and the webhooks that feed it.
 
-The top layer that consumes domain services: an inbound text goes to the stakeholder keyword
-handler (sampark.public) and its reply is queued on the outbox (sampark.notifications), on the
-channel it came in on. A plain package (no models), so not in INSTALLED_APPS.
+The top layer that consumes domain services: WhatsApp, Telegram, web chat and SMS all hand a
+message to one dialogue engine (chatbot/), whose replies leave through the notifications outbox
+(or, for web chat, in the HTTP answer). Conversations and their messages are this app's models.
 """

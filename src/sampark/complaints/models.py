@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -173,6 +174,8 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Note")
     DUPLICATE_REQUEST = "duplicate_request", _("Repeated request")
     SLA_BREACHED = "sla_breached", _("Time limit passed")
+    FEEDBACK = "feedback", _("Consumer's rating")
+    COMPENSATION_CLAIMED = "compensation_claimed", _("Compensation claimed")
 
 
 class ComplaintEvent(models.Model):
@@ -240,3 +243,50 @@ class SlaPolicy(models.Model):
     def __str__(self) -> str:
         city = " A-class" if self.a_class_city else ""
         return f"{self.get_category_display()} / {self.area_type}{city}: {self.hours} h"
+
+
+class ComplaintFeedback(models.Model):
+    """The consumer's rating (1-5) of how a closed complaint was handled: one per complaint."""
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(blank=True)
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.number}: {self.rating}"
+
+
+class ClaimStatus(models.TextChoices):
+    LODGED = "lodged", _("Lodged")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    PAID = "paid", _("Paid")
+
+
+class CompensationClaim(models.Model):
+    """A consumer's claim for compensation on a complaint resolved late (UPERC Standards of
+    Performance). The amount is worked out from the SLA policy's per-day rate by the
+    compensation rules; until then it is empty."""
+
+    number = models.CharField(max_length=28, unique=True)
+    complaint = models.OneToOneField(
+        Complaint, on_delete=models.PROTECT, related_name="compensation_claim"
+    )
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.LODGED)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    lodged_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.number

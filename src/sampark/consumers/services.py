@@ -7,6 +7,8 @@ from typing import TypedDict
 from sampark.network.models import DistributionTransformer, Feeder, OrgUnit
 from sampark.network.selectors import feeder_supply_area
 
+from .models import Consumer
+
 
 class ConsumerNetworkFields(TypedDict):
     dt: DistributionTransformer
@@ -29,4 +31,17 @@ def consumer_network_fields(*, dt: DistributionTransformer) -> ConsumerNetworkFi
         subdivision=area.subdivision,
         area_type=area.area_type,
         is_a_class=area.a_class,
+    )
+
+
+def consumers_consent_set(*, mobile: str, channel: str, granted: bool) -> int:
+    """STOP / START from a mobile: every consumer registered on it stops (or starts) getting
+    broadcast messages on that channel ("sms" or "whatsapp"). Returns the consumers changed."""
+    field = {"sms": "consent_sms", "whatsapp": "consent_whatsapp"}.get(channel)
+    if field is None:
+        return 0
+    return (
+        Consumer.objects.filter(mobile=mobile)
+        .exclude(**{field: granted})
+        .update(**{field: granted})
     )

@@ -48,6 +48,9 @@ class Notification(models.Model):
     text = models.TextField()
     # Template variables as sent (WhatsApp template parameters, audit of what was said).
     variables = models.JSONField(default=dict, blank=True)
+    # Chat replies only: [[id, title], ...] shown as buttons where the channel has them. Nullable
+    # so that set-based fan-out inserts need not name it.
+    options = models.JSONField(null=True, blank=True)
     dlt_template_id = models.CharField(max_length=32, blank=True)
     dlt_entity_id = models.CharField(max_length=32, blank=True)
     segments = models.PositiveSmallIntegerField(default=1)

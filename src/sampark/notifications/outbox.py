@@ -39,7 +39,14 @@ CLAIM_FIELDS = (
     "dlt_template_id",
     "dlt_entity_id",
     "attempts",
+    "options",
 )
+
+
+def _options(raw: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, list):
+        return ()
+    return tuple((str(pair[0]), str(pair[1])) for pair in raw if isinstance(pair, list | tuple))
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,8 @@ def _due_rows_sqlite(
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT json_group_array(json_array(id, channel, recipient, text, template_key, "
-            "language, json(variables), dlt_template_id, dlt_entity_id, attempts)) FROM ("
+            "language, json(variables), dlt_template_id, dlt_entity_id, attempts, json(options))) "
+            "FROM ("
             f"SELECT * FROM {table} WHERE status = '{QUEUED}' AND channel = %s "
             f"AND next_attempt_at <= %s {urgent}ORDER BY next_attempt_at, id LIMIT %s)",
             [channel, connection.ops.adapt_datetimefield_value(now), limit],
@@ -138,7 +146,7 @@ def outbox_claim(
             status=SENDING, next_attempt_at=lease_until
         )
     claims = []
-    for pk, chan, recipient, text, key, language, variables, dlt_t, dlt_e, attempts in rows:
+    for pk, chan, recipient, text, key, language, variables, dlt_t, dlt_e, attempts, opts in rows:
         message = Message(
             id=pk,
             channel=chan,
@@ -149,6 +157,7 @@ def outbox_claim(
             variables=variables if isinstance(variables, dict) else {},
             dlt_template_id=dlt_t,
             dlt_entity_id=dlt_e,
+            options=_options(opts),
         )
         claims.append(Claim(message=message, attempts=attempts))
     return claims

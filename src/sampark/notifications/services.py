@@ -7,7 +7,7 @@ these services are for single messages and for the dispatcher.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from django.conf import settings
@@ -28,6 +28,7 @@ from .segments import sms_length
 from .templates import Rendered, template_render
 
 NO_LONGER_RELEVANT = "no longer relevant"
+CHAT_TEMPLATES = frozenset({"chat_message", "chat_followup"})
 BAD_CHANNEL = _("Choose one of the listed channels.")
 BAD_LANGUAGE = _("Choose hi (Hindi) or en (English).")
 BAD_EMAIL = _("Enter a valid e-mail address.")
@@ -107,6 +108,7 @@ def notification_enqueue(
     consumer: Consumer | None = None,
     urgent: bool | None = None,
     at: datetime | None = None,
+    options: Sequence[tuple[str, str]] = (),
 ) -> Notification | None:
     """Queue one message; None when this step was already queued for this recipient.
 
@@ -114,6 +116,7 @@ def notification_enqueue(
     instead of consumer): a retried event never sends twice. The insert runs in a savepoint, so
     a duplicate does not spoil the caller's transaction. `urgent` defaults to the template's
     (quiet hours hold back non-urgent messages); `at` is the earliest send time (default now).
+    `options` are a chat reply's buttons ((id, title) pairs).
     """
     if channel not in NotificationChannel.values:
         raise ValidationFailed(fields={"channel": BAD_CHANNEL})
@@ -136,6 +139,8 @@ def notification_enqueue(
         due=at or now,
         now=now,
     )
+    if options:
+        row.options = [[str(key), str(title)] for key, title in options]
     try:
         with transaction.atomic():
             row.save(force_insert=True)
@@ -175,6 +180,8 @@ def _fallback_wanted(original: Notification) -> bool:
     - a recipient who is not a registered consumer (a stakeholder member or a caller who gave
       the number for exactly these messages).
     """
+    if original.template_key in CHAT_TEMPLATES:
+        return False  # a chat reply belongs to the conversation; an SMS copy is not DLT-registered
     if original.consumer_id is None or original.urgent:
         return True
     return bool(original.consumer and original.consumer.consent_sms)

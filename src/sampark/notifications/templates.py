@@ -165,6 +165,15 @@ TEMPLATES: dict[str, Template] = {
             hi="आप {zone} हितधारक समूह में नहीं हैं। -{sender}",
             en="You are not in the {zone} stakeholder group. -{sender}",
         ),
+        # The chatbot's and agents' replies. On WhatsApp, chat_message goes as a free-form
+        # session message (allowed within 24 hours of the user's last message); chat_followup is
+        # the approved template that carries the same text once that window has closed.
+        Template("chat_message", hi="{text}", en="{text}"),
+        Template(
+            "chat_followup",
+            hi="1912 हेल्पडेस्क से आपके संदेश का उत्तर: {text} -{sender}",
+            en="Reply to your message from the 1912 helpdesk: {text} -{sender}",
+        ),
         Template(
             "stakeholder_digest_chosen",
             hi="{zone}: अब आपको रोज़ {hour}:00 बजे एक सार मिलेगा। हर बुलेटिन के लिए INSTANT भेजें। "

@@ -5,10 +5,12 @@ names are configuration: SAMPARK_SMS_INBOUND_FROM_FIELD (default `from`), _TEXT_
 and _ID_FIELD (`id`, optional). The secret in the path is SAMPARK_SMS_INBOUND_SECRET, or the DLR
 webhook's SAMPARK_SMS_DLR_SECRET when that is empty; a wrong one is a 404 and nothing changes.
 
-Each message goes to the stakeholder keyword handler and the reply is queued as an SMS (topic
-`keyword:<mobile>`, event `mo:<message id>`, or a hash of sender, text and minute when the gateway
-sends no id), so a gateway retrying the same message gets one reply and changes nothing more.
-A malformed sender is a 400 `{"code", "message", "fields"}` and nothing is written.
+Each message is stored in the sender's SMS conversation, keyed by the gateway's message id (or
+a hash of sender, text and minute when the gateway sends no id), so a gateway retrying the same
+message is answered once. The dialogue engine answers after commit: keyword commands
+(NOPOWER <account>, STATUS <complaint>, STOP, START, the zone-group keywords, Hindi ones too)
+and free text alike; replies go out as SMS. A malformed sender is a 400
+`{"code", "message", "fields"}` and nothing is written.
 """
 
 from __future__ import annotations
@@ -26,10 +28,10 @@ from django.views.decorators.http import require_http_methods
 from sampark.core import clock
 from sampark.core.errors import SamparkError, ValidationFailed
 from sampark.core.phones import mobile_to_e164
-from sampark.notifications.models import NotificationChannel
 from sampark.notifications.webhooks.sms import dlr_reports
 
-from ..replies import keyword_message_answer
+from ..models import ChatChannel
+from ..services import Inbound, chat_message_receive
 
 
 def inbound_secret() -> str:
@@ -64,9 +66,15 @@ def sms_inbound(request: HttpRequest, secret: str) -> HttpResponse:
             text = str(report.get(settings.SAMPARK_SMS_INBOUND_TEXT_FIELD) or "").strip()
             messages.append((mobile, text, mo_event(report, mobile=mobile, text=text)))
         with transaction.atomic():
-            queued = sum(
-                keyword_message_answer(
-                    mobile=mobile, text=text, channel=NotificationChannel.SMS, event=event
+            stored = sum(
+                chat_message_receive(
+                    inbound=Inbound(
+                        channel=ChatChannel.SMS,
+                        user_key=mobile,
+                        mobile=mobile,
+                        text=text,
+                        provider_message_id=event,
+                    )
                 )
                 is not None
                 for mobile, text, event in messages
@@ -75,4 +83,4 @@ def sms_inbound(request: HttpRequest, secret: str) -> HttpResponse:
         return JsonResponse(error.as_dict(), status=400)
     except SamparkError as error:
         return JsonResponse(error.as_dict(), status=error.status)
-    return JsonResponse({"received": len(messages), "queued": queued})
+    return JsonResponse({"received": len(messages), "stored": stored})

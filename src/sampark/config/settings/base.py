@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sampark.outages",
     "sampark.complaints",
     "sampark.public",
+    "sampark.channels",
     "sampark.ops",
 ]
 
@@ -116,6 +117,8 @@ TASKS = {
 CACHES = {"default": env.cache_url("SAMPARK_CACHE_URL", default="locmemcache://")}
 # Requests per client address that anonymous API callers may make (register, track).
 SAMPARK_PUBLIC_RATE = env("SAMPARK_PUBLIC_RATE", default="30/m")
+# Messages one chat user may send before the bot asks them to slow down (nothing is dropped).
+SAMPARK_CHAT_RATE = env("SAMPARK_CHAT_RATE", default="20/m")
 
 # Messaging. The verified sender name signs every message; DLT ids are registered per template.
 SAMPARK_SENDER_NAME = env("SAMPARK_SENDER_NAME", default="UPPCL 1912")
@@ -229,6 +232,8 @@ SAMPARK_SMTP_FROM = env("SAMPARK_SMTP_FROM", default="UPPCL 1912 <noreply@localh
 # Telegram Bot API.
 SAMPARK_TELEGRAM_API_BASE = env("SAMPARK_TELEGRAM_API_BASE", default="https://api.telegram.org")
 SAMPARK_TELEGRAM_BOT_TOKEN = env("SAMPARK_TELEGRAM_BOT_TOKEN", default="")
+# Telegram sends this in X-Telegram-Bot-Api-Secret-Token (setWebhook secret_token); empty: 403.
+SAMPARK_TELEGRAM_WEBHOOK_SECRET = env("SAMPARK_TELEGRAM_WEBHOOK_SECRET", default="")
 
 # Outages: planned work must be announced this long ahead (unless marked an emergency), and
 # consumers are reminded this long before it starts.

@@ -34,6 +34,8 @@ class Message:
     variables: Mapping[str, str] = field(default_factory=dict)
     dlt_template_id: str = ""
     dlt_entity_id: str = ""
+    # Chat replies: (id, title) pairs to offer as buttons; providers without buttons ignore them.
+    options: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

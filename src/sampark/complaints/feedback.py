@@ -1,0 +1,81 @@
+"""The consumer's own word on a complaint: confirm or reject a resolution, rate the service.
+
+Called by the channels (chatbot, IVR, SMS) on the consumer's behalf, never by staff: the actor
+is recorded as the consumer and the channel.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from sampark.core import clock
+from sampark.core.errors import Conflict, ValidationFailed
+
+from .models import Complaint, ComplaintFeedback, EventKind, Status
+from .services import _event, complaint_lock, complaint_transition
+
+
+def _consumer_label(channel: str) -> str:
+    return f"consumer via {channel}"
+
+
+def complaint_resolution_answer(*, complaint: Complaint, confirmed: bool, channel: str) -> Complaint:
+    """Confirmed: the complaint is closed. Rejected: it is reopened for the field to act again.
+
+    Only a complaint waiting for the consumer's word (status resolved) can be answered; a second
+    answer is a Conflict and changes nothing.
+    """
+    if complaint.status != Status.RESOLVED:
+        raise Conflict(
+            _("Complaint %(number)s is not waiting for your confirmation.")
+            % {"number": complaint.number},
+            code="not_awaiting_confirmation",
+        )
+    return complaint_transition(
+        complaint=complaint,
+        to_status=Status.CLOSED if confirmed else Status.REOPENED,
+        actor=None,
+        actor_label=_consumer_label(channel),
+        note="resolution confirmed by the consumer" if confirmed else "consumer says not resolved",
+    )
+
+
+def complaint_rate(
+    *, complaint: Complaint, rating: int, channel: str, comment: str = ""
+) -> ComplaintFeedback:
+    """Record the consumer's 1-5 rating of a closed complaint, once."""
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationFailed(fields={"rating": _("Give a rating from 1 to 5.")})
+    with transaction.atomic():
+        locked = complaint_lock(complaint_id=complaint.pk)
+        if locked.status != Status.CLOSED:
+            raise Conflict(
+                _("Complaint %(number)s can be rated once it is closed.")
+                % {"number": locked.number},
+                code="not_closed",
+            )
+        now = clock.now()
+        try:
+            with transaction.atomic():
+                feedback = ComplaintFeedback.objects.create(
+                    complaint=locked,
+                    rating=rating,
+                    comment=comment.strip()[:2000],
+                    channel=channel,
+                    created_at=now,
+                )
+        except IntegrityError:
+            raise Conflict(
+                _("Complaint %(number)s has been rated already.") % {"number": locked.number},
+                code="already_rated",
+            ) from None
+        _event(
+            complaint=locked,
+            kind=EventKind.FEEDBACK,
+            at=now,
+            actor=None,
+            actor_label=_consumer_label(channel),
+            note=f"rating {rating}",
+        )
+    return feedback
