@@ -98,7 +98,9 @@ class ChatMessage(models.Model):
     when the dialogue engine has answered it. Outbound messages point at their outbox row.
     """
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
     channel = models.CharField(max_length=10, choices=ChatChannel.choices)
     direction = models.CharField(max_length=3, choices=Direction.choices)
     author = models.CharField(max_length=5, choices=Author.choices)

@@ -87,9 +87,12 @@ def _store(inbound: Inbound) -> ChatMessage | None:
                 created_at=clock.now(),
             )
     except IntegrityError:
-        if inbound.provider_message_id and ChatMessage.objects.filter(
-            channel=inbound.channel, provider_message_id=inbound.provider_message_id[:120]
-        ).exists():
+        if (
+            inbound.provider_message_id
+            and ChatMessage.objects.filter(
+                channel=inbound.channel, provider_message_id=inbound.provider_message_id[:120]
+            ).exists()
+        ):
             return None  # a retry of a message we have
         raise
 
@@ -99,7 +102,7 @@ def chat_message_receive(*, inbound: Inbound) -> ChatMessage | None:
 
     None when the provider's message id was received before (a retry): nothing changes.
     """
-    from .tasks import conversation_answer_task  # noqa: PLC0415 (tasks import this module)
+    from .tasks import conversation_answer_task
 
     with transaction.atomic():
         message = _store(inbound)
@@ -124,8 +127,9 @@ def conversation_answer(*, conversation_id: int) -> list[ChatMessage]:
     with transaction.atomic():
         conversation = conversation_lock(conversation_id=conversation_id)
         pending = list(
-            conversation.messages.filter(direction=Direction.IN, processed_at__isnull=True)
-            .order_by("id")
+            conversation.messages.filter(
+                direction=Direction.IN, processed_at__isnull=True
+            ).order_by("id")
         )
         sent: list[ChatMessage] = []
         for message in pending:
@@ -207,9 +211,7 @@ def _send(
     return message
 
 
-def _enqueue(
-    conversation: Conversation, message: ChatMessage, reply: Reply
-) -> Notification | None:
+def _enqueue(conversation: Conversation, message: ChatMessage, reply: Reply) -> Notification | None:
     """Queue the reply on the user's channel. Plain-text channels get options as numbered lines,
     which the engine accepts back as answers. Outside WhatsApp's 24-hour window only an approved
     template may be sent, so the text goes as that template's parameter."""
@@ -218,12 +220,17 @@ def _enqueue(
     if conversation.channel == ChatChannel.SMS and options:
         text += "\n" + "\n".join(f"{n}. {title}" for n, (_key, title) in enumerate(options, 1))
         options = []
-    template, variables = "chat_message", {"text": text}
+    template = "chat_message"
+    variables: dict[str, object] = {"text": text}
     if reply.template_key:
         template, variables = reply.template_key, dict(reply.variables)
     last = conversation.last_inbound_at
     window_closed = last is None or clock.now() - last > WINDOW
-    if conversation.channel == ChatChannel.WHATSAPP and template == "chat_message" and window_closed:
+    if (
+        conversation.channel == ChatChannel.WHATSAPP
+        and template == "chat_message"
+        and window_closed
+    ):
         template, variables = "chat_followup", {"text": text}
         options = []
     channel = {
@@ -246,7 +253,7 @@ def _enqueue(
 
 
 def _desk_check(*, conversation: Conversation, agent: StaffUser) -> None:
-    from .selectors import conversation_get_for_staff  # noqa: PLC0415 (selectors import models)
+    from .selectors import conversation_get_for_staff
 
     require(agent, Action.CHAT_HANDLE)
     conversation_get_for_staff(user=agent, conversation_id=conversation.pk)
@@ -262,7 +269,9 @@ def chat_agent_reply(*, conversation: Conversation, agent: StaffUser, text: str)
         raise ValidationFailed(fields={"text": _("Write a reply.")})
     if len(body) > REPLY_LIMIT:
         raise ValidationFailed(
-            fields={"text": _("Keep the reply under %(limit)d characters.") % {"limit": REPLY_LIMIT}}
+            fields={
+                "text": _("Keep the reply under %(limit)d characters.") % {"limit": REPLY_LIMIT}
+            }
         )
     with transaction.atomic():
         locked = conversation_lock(conversation_id=conversation.pk)

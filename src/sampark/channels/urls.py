@@ -10,4 +10,5 @@ app_name = "channels"
 urlpatterns = [
     path("", include("sampark.channels.sms.urls")),
     path("", include("sampark.channels.whatsapp.urls")),
+    path("", include("sampark.channels.telegram.urls")),
 ]

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from sampark.core import clock
 from sampark.core.errors import Conflict
 
-from .models import Complaint, CompensationClaim, EventKind, SlaPolicy
-from .services import _event, complaint_lock
+from .models import CompensationClaim, Complaint, EventKind, SlaPolicy
+from .services import complaint_event_add, complaint_lock
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def compensation_claim_lodge(*, complaint: Complaint, channel: str) -> Lodged:
                 )
         except IntegrityError:
             return Lodged(claim=CompensationClaim.objects.get(complaint=locked), created=False)
-        _event(
+        complaint_event_add(
             complaint=locked,
             kind=EventKind.COMPENSATION_CLAIMED,
             at=now,

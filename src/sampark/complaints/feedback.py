@@ -13,14 +13,16 @@ from sampark.core import clock
 from sampark.core.errors import Conflict, ValidationFailed
 
 from .models import Complaint, ComplaintFeedback, EventKind, Status
-from .services import _event, complaint_lock, complaint_transition
+from .services import complaint_event_add, complaint_lock, complaint_transition
 
 
 def _consumer_label(channel: str) -> str:
     return f"consumer via {channel}"
 
 
-def complaint_resolution_answer(*, complaint: Complaint, confirmed: bool, channel: str) -> Complaint:
+def complaint_resolution_answer(
+    *, complaint: Complaint, confirmed: bool, channel: str
+) -> Complaint:
     """Confirmed: the complaint is closed. Rejected: it is reopened for the field to act again.
 
     Only a complaint waiting for the consumer's word (status resolved) can be answered; a second
@@ -70,7 +72,7 @@ def complaint_rate(
                 _("Complaint %(number)s has been rated already.") % {"number": locked.number},
                 code="already_rated",
             ) from None
-        _event(
+        complaint_event_add(
             complaint=locked,
             kind=EventKind.FEEDBACK,
             at=now,

@@ -284,7 +284,9 @@ class CompensationClaim(models.Model):
         Complaint, on_delete=models.PROTECT, related_name="compensation_claim"
     )
     channel = models.CharField(max_length=12, choices=Channel.choices)
-    status = models.CharField(max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.LODGED)
+    status = models.CharField(
+        max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.LODGED
+    )
     amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     lodged_at = models.DateTimeField()
 

@@ -54,7 +54,7 @@ class Location:
     a_class: bool
 
 
-def _event(
+def complaint_event_add(
     *,
     complaint: Complaint,
     kind: str,
@@ -66,6 +66,7 @@ def _event(
     assignee: StaffUser | None = None,
     note: str = "",
 ) -> ComplaintEvent:
+    """Write one audit event; callers hold the complaint's row lock in the same transaction."""
     return ComplaintEvent.objects.create(
         complaint=complaint,
         kind=kind,
@@ -180,7 +181,7 @@ def complaint_register(
 def _repeat_request(
     complaint: Complaint, *, channel: str, actor: StaffUser | None, actor_label: str
 ) -> Registration:
-    _event(
+    complaint_event_add(
         complaint=complaint,
         kind=EventKind.DUPLICATE_REQUEST,
         at=clock.now(),
@@ -241,7 +242,7 @@ def _complaint_create(
         due_at=terms.due_at,
         sla_hours=terms.hours,
     )
-    _event(
+    complaint_event_add(
         complaint=complaint,
         kind=EventKind.REGISTERED,
         at=now,
@@ -272,7 +273,7 @@ def _outage_link(*, complaint: Complaint, outage: Outage, at: datetime) -> None:
     (an outage report) and the complaint is resolved when supply returns."""
     assert complaint.consumer is not None
     etr = timezone.localtime(outage.etr)
-    _event(
+    complaint_event_add(
         complaint=complaint,
         kind=EventKind.NOTE,
         at=at,
@@ -300,7 +301,7 @@ def _assign(
     if from_status in (Status.REGISTERED, Status.REOPENED):
         complaint.status = Status.ASSIGNED
     complaint.save(update_fields=["assigned_to", "status", "updated_at"])
-    _event(
+    complaint_event_add(
         complaint=complaint,
         kind=EventKind.ASSIGNED,
         at=now,
@@ -368,7 +369,7 @@ def complaint_transition(
             locked.resolved_at = None
         locked.status = to_status
         locked.save()
-        _event(
+        complaint_event_add(
             complaint=locked,
             kind=EventKind.TRANSITION,
             at=now,

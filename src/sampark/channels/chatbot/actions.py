@@ -64,8 +64,13 @@ def outage_text(outage: Outage, *, language: str) -> str:
             % values
         )
     if outage.kind == OutageKind.PLANNED:
-        return _("Power is off on your supply for planned work: %(reason)s. Expected back by %(etr)s.") % values
-    return _("Power is off on your supply because of: %(reason)s. Expected back by %(etr)s.") % values
+        return (
+            _("Power is off on your supply for planned work: %(reason)s. Expected back by %(etr)s.")
+            % values
+        )
+    return (
+        _("Power is off on your supply because of: %(reason)s. Expected back by %(etr)s.") % values
+    )
 
 
 def outage_covering(consumer: Consumer | None) -> Outage | None:
@@ -240,9 +245,7 @@ def rating_record(conversation: Conversation, *, rating: int) -> Reply:
     if complaint is None or not complaint_entitled(conversation, complaint):
         return Reply(_("I could not find that complaint."))
     try:
-        complaint_rate(
-            complaint=complaint, rating=rating, channel=complaint_channel(conversation)
-        )
+        complaint_rate(complaint=complaint, rating=rating, channel=complaint_channel(conversation))
     except SamparkError as error:
         return Reply(error.text())
     return Reply(_("Thank you for rating us %(rating)d out of 5.") % {"rating": rating})

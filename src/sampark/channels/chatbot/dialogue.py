@@ -164,7 +164,11 @@ class _Step:
     def recognise(self) -> None:
         """On WhatsApp and SMS the number is the user's: a consumer registered on it alone is
         known from the first message (several on one number are asked which, when it matters)."""
-        if self.c.consumer is not None or self.c.channel not in MOBILE_CHANNELS or not self.c.mobile:
+        if (
+            self.c.consumer is not None
+            or self.c.channel not in MOBILE_CHANNELS
+            or not self.c.mobile
+        ):
             return
         if self.context.get("mobile_looked_up"):
             return
@@ -194,13 +198,19 @@ class _Step:
         key = text_key(text)
         first = text_key(text.split()[0]) if text.split() else ""
         if text.startswith("lang:") or any(key in words for words in LANGUAGE_WORDS.values()):
-            chosen = text.removeprefix("lang:") if text.startswith("lang:") else next(
-                lang for lang, words in LANGUAGE_WORDS.items() if key in words
+            chosen = (
+                text.removeprefix("lang:")
+                if text.startswith("lang:")
+                else next(lang for lang, words in LANGUAGE_WORDS.items() if key in words)
             )
             if chosen in Language.values:
                 self.language_set(chosen)
-                said = _("I will write in English.") if chosen == "en" else _("I will write in Hindi.")
-                self.menu(said + " " + _("How can I help? Choose below or just write your problem."))
+                said = (
+                    _("I will write in English.") if chosen == "en" else _("I will write in Hindi.")
+                )
+                self.menu(
+                    said + " " + _("How can I help? Choose below or just write your problem.")
+                )
                 return True
         if text == MENU or key in MENU_WORDS:
             self.done()
@@ -252,9 +262,10 @@ class _Step:
         command = keyword_parse(text)
         if command.said_in is None or command.action is StakeholderAction.HELP:
             return False
-        if command.action is not StakeholderAction.JOIN and not memberships_active(
-            mobile=self.c.mobile or ""
-        ).exists():
+        if (
+            command.action is not StakeholderAction.JOIN
+            and not memberships_active(mobile=self.c.mobile or "").exists()
+        ):
             return False
         try:
             reply = stakeholder_keyword_handle(
@@ -311,8 +322,10 @@ class _Step:
         return bool(handler(text, entities))
 
     def on_choose_account(self, text: str, entities: dict[str, object]) -> bool:
-        account = text.removeprefix("acct:") if text.startswith("acct:") else entities.get(
-            "account_number"
+        account = (
+            text.removeprefix("acct:")
+            if text.startswith("acct:")
+            else entities.get("account_number")
         )
         if account is None:
             return self.not_expected(
@@ -418,7 +431,9 @@ class _Step:
     def on_confirm_resolution(self, text: str, entities: dict[str, object]) -> bool:
         answer = self.yes_no(text, entities)
         if answer is None:
-            return self.not_expected(_("Is your problem solved? Please answer yes or no."), yes_no())
+            return self.not_expected(
+                _("Is your problem solved? Please answer yes or no."), yes_no()
+            )
         reply, state = actions.resolution_answer(self.c, confirmed=answer)
         self.done()
         self.add(reply)
@@ -472,8 +487,12 @@ class _Step:
         self.turn.confidence = prediction.confidence
         entities = prediction.entities
         if entities.get("abusive"):
-            self.miss(_("Please keep the conversation respectful. I am here to help with your "
-                        "electricity problems."))
+            self.miss(
+                _(
+                    "Please keep the conversation respectful. I am here to help with your "
+                    "electricity problems."
+                )
+            )
             return
         number = entities.get("complaint_number")
         if not prediction.confident or prediction.intent == "out_of_scope":
@@ -485,8 +504,12 @@ class _Step:
                 if self.identify_by_account(str(account)):
                     self.menu(_("Thank you, I have your connection. What is the problem?"))
                 return
-            self.miss(_("Sorry, I did not understand that. I can help with power cuts, "
-                        "complaints, bills and meters."))
+            self.miss(
+                _(
+                    "Sorry, I did not understand that. I can help with power cuts, "
+                    "complaints, bills and meters."
+                )
+            )
             return
         self.c.misses = 0
         if entities.get("account_number") and self.c.consumer is None:
@@ -565,8 +588,11 @@ class _Step:
             consumer = consumer_by_account(account_number=account)
         except SamparkError:
             self.not_expected(
-                _("No connection has account number %(account)s. Please check the 10 digits "
-                  "on your bill.") % {"account": account},
+                _(
+                    "No connection has account number %(account)s. Please check the 10 digits "
+                    "on your bill."
+                )
+                % {"account": account},
                 [(NO_ACCOUNT, _("I don't have it"))],
             )
             if self.c.state == "":
@@ -574,9 +600,9 @@ class _Step:
             self.wait("ask_account")
             return False
         mobile = self.c.mobile
-        self.consumer_set(consumer, verified=bool(mobile) and mobile in (
-            consumer.mobile, consumer.alt_mobile
-        ))
+        self.consumer_set(
+            consumer, verified=bool(mobile) and mobile in (consumer.mobile, consumer.alt_mobile)
+        )
         if mobile and not self.c.verified:
             self.say(
                 _(
@@ -616,8 +642,12 @@ class _Step:
         return False
 
     def ask_location(self) -> None:
-        self.say(_("Please write where the problem is: house, street, locality or village, and a "
-                   "landmark."))
+        self.say(
+            _(
+                "Please write where the problem is: house, street, locality or village, and a "
+                "landmark."
+            )
+        )
         self.wait("ask_location")
 
     def resume(self) -> None:
@@ -649,34 +679,47 @@ class _Step:
 
     # --- requests --------------------------------------------------------------------------
 
-    def request_complaint(self, *, category: str, description: str, confirmed: bool = False) -> None:
+    def request_complaint(
+        self, *, category: str, description: str, confirmed: bool = False
+    ) -> None:
         if description:
             self.context["description"] = description[:1000]
         if category == Category.SAFETY_HAZARD:
             self.hazard(description=description)
             return
-        pending = {"do": "complaint", "category": category, "confirmed": confirmed}
+        pending: dict[str, object] = {
+            "do": "complaint",
+            "category": category,
+            "confirmed": confirmed,
+        }
         if not self.identified(pending=pending) or not self.mobile_known_for(pending):
             return
-        outage = actions.outage_covering(self.c.consumer) if category == Category.NO_SUPPLY else None
+        outage = (
+            actions.outage_covering(self.c.consumer) if category == Category.NO_SUPPLY else None
+        )
         label = Category(category).label
         if outage is not None:
-            text = actions.outage_text(outage, language=self.c.language) + " " + _(
-                "Shall I still record your complaint? It will be linked to this outage, so no "
-                "separate lineman visit is needed."
+            text = (
+                actions.outage_text(outage, language=self.c.language)
+                + " "
+                + _(
+                    "Shall I still record your complaint? It will be linked to this outage, so no "
+                    "separate lineman visit is needed."
+                )
             )
         else:
             text = _("Shall I register a complaint: %(category)s?") % {"category": label}
             if self.c.consumer is not None and self.c.verified:
-                text = _(
-                    "Shall I register a complaint: %(category)s, for account %(account)s?"
-                ) % {"category": label, "account": self.c.consumer.account_number}
+                text = _("Shall I register a complaint: %(category)s, for account %(account)s?") % {
+                    "category": label,
+                    "account": self.c.consumer.account_number,
+                }
         self.context["category"] = category
         self.say(text, yes_no())
         self.wait("confirm_complaint")
 
     def mobile_known_for(self, pending: dict[str, object]) -> bool:
-        if self.c.mobile or self.c.consumer is not None and self.c.consumer.mobile:
+        if self.c.mobile or (self.c.consumer is not None and self.c.consumer.mobile):
             return True
         self.context["pending"] = pending
         return self.mobile_known()
@@ -694,7 +737,7 @@ class _Step:
         if not self.context.get("safety_told"):
             self.add(actions.safety_advice())
             self.context["safety_told"] = True
-        pending = {"do": "hazard"}
+        pending: dict[str, object] = {"do": "hazard"}
         if self.c.consumer is None and not self.context.get("location"):
             self.context["pending"] = pending
             if self.c.mobile and self.identified(pending=pending):
@@ -703,8 +746,12 @@ class _Step:
                 return
             if self.c.state in ("choose_account",):
                 return
-            self.say(_("Where is the danger? Write the place and a landmark, or your 10-digit "
-                       "account number."))
+            self.say(
+                _(
+                    "Where is the danger? Write the place and a landmark, or your 10-digit "
+                    "account number."
+                )
+            )
             self.wait("ask_location")
             return
         if not self.mobile_known_for(pending):
@@ -725,8 +772,10 @@ class _Step:
         if number:
             complaint = actions.complaint_find(number)
             if complaint is None:
-                self.say(_("There is no complaint with number %(number)s. Please check it.")
-                         % {"number": number})
+                self.say(
+                    _("There is no complaint with number %(number)s. Please check it.")
+                    % {"number": number}
+                )
                 self.wait("ask_complaint_number")
                 return
             reply, state = actions.complaint_status_reply(self.c, complaint)
@@ -743,8 +792,10 @@ class _Step:
                 [(f"STATUS {c.number}", f"{c.number}") for c in mine],
             )
             return
-        self.say(_("Please send the complaint number, for example %(example)s.")
-                 % {"example": "MV-261128-00042"})
+        self.say(
+            _("Please send the complaint number, for example %(example)s.")
+            % {"example": "MV-261128-00042"}
+        )
         self.wait("ask_complaint_number")
 
     def compensation(self, *, number: str | None) -> None:
@@ -781,6 +832,6 @@ class _Step:
 
 
 def nlu_entities(text: str) -> dict[str, object]:
-    from .nlu.entities import entities_extract  # noqa: PLC0415 (kept lazy: tiny, but optional)
+    from .nlu.entities import entities_extract
 
     return entities_extract(text)

@@ -71,5 +71,7 @@ def agent_or_menu() -> list[tuple[str, str]]:
 
 
 def menu_reply(*, language: str, text: str | None = None) -> Reply:
-    return Reply(text or _("How can I help? Choose below or just write your problem."),
-                 main_menu(language=language))
+    return Reply(
+        text or _("How can I help? Choose below or just write your problem."),
+        main_menu(language=language),
+    )

@@ -8,6 +8,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests that need the real queue (worker tests) switch the backend themselves.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SAMPARK_PUBLIC_RATE = "100000/m"  # the throttle's own test lowers it
+SAMPARK_TELEGRAM_WEBHOOK_SECRET = "tg-webhook-secret"  # the Telegram webhook tests send it
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env(
     "SAMPARK_SQLITE_PATH", default=None
 ):

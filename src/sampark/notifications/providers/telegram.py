@@ -1,4 +1,10 @@
-"""Telegram Bot API: sendMessage to a chat id (zone groups, staff alerts)."""
+"""Telegram Bot API: sendMessage to a chat id (zone groups, staff alerts, chatbot replies).
+
+A chatbot reply's options become an inline keyboard, one button a row, whose callback data is
+the option id (the webhook, sampark.channels.telegram, reads it back from the callback query).
+Callback data is limited to 1-64 bytes: when an id does not fit, the options are numbered lines
+under the text instead. Text is limited to 4,096 characters (core.telegram.org/bots/api).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,26 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import Message, PermanentError, ProviderError, SendResult, TransientError
 from .http import HttpProvider, dig, json_answer
+from .whatsapp_cloud import clipped, numbered  # the same fallback on both chat channels
+
+TEXT_LIMIT = 4096  # sendMessage: 1-4096 characters
+CALLBACK_DATA_LIMIT = 64  # InlineKeyboardButton.callback_data: 1-64 bytes
+
+
+def send_message_payload(message: Message) -> dict[str, object]:
+    """The sendMessage body: the text, and the options as an inline keyboard where they fit."""
+    options = message.options
+    if options and all(
+        title and 0 < len(key.encode()) <= CALLBACK_DATA_LIMIT for key, title in options
+    ):
+        keyboard = [[{"text": title, "callback_data": key}] for key, title in options]
+        return {
+            "chat_id": message.recipient,
+            "text": clipped(message.text, TEXT_LIMIT),
+            "reply_markup": {"inline_keyboard": keyboard},
+        }
+    text = numbered(message.text, options) if options else message.text
+    return {"chat_id": message.recipient, "text": clipped(text, TEXT_LIMIT)}
 
 
 class TelegramProvider(HttpProvider):
@@ -23,8 +49,7 @@ class TelegramProvider(HttpProvider):
         self.url = f"{settings.SAMPARK_TELEGRAM_API_BASE.rstrip('/')}/bot{token}/sendMessage"
 
     async def send(self, message: Message) -> SendResult:
-        payload = {"chat_id": message.recipient, "text": message.text}
-        body = await self.request("POST", self.url, json=payload)
+        body = await self.request("POST", self.url, json=send_message_payload(message))
         data = json_answer(body)
         message_id = dig(data, "result.message_id")
         if dig(data, "ok") is not True or message_id is None:

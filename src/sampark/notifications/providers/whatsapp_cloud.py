@@ -1,16 +1,23 @@
-"""WhatsApp Cloud API: approved template messages.
+"""WhatsApp Cloud API: approved template messages, and the chatbot's session replies.
 
-POST {SAMPARK_WHATSAPP_API_BASE}/{phone number id}/messages with a Bearer token and a JSON body
-`type=template`, the template's language code, and the body parameters taken from the row's
-`variables`: in the order the variables first appear in the English Sampark template (`sender`
-is left out: the approved template carries the sender's name as fixed text), or by name when
-`SAMPARK_WHATSAPP_PARAMETERS=named`.
+POST {SAMPARK_WHATSAPP_API_BASE}/{phone number id}/messages with a Bearer token and a JSON body.
+Every template key but one goes as `type=template`: the template's language code, and the body
+parameters taken from the row's `variables`: in the order the variables first appear in the
+English Sampark template (`sender` is left out: the approved template carries the sender's name
+as fixed text), or by name when `SAMPARK_WHATSAPP_PARAMETERS=named`. Parameters are flattened to
+one line: Meta refuses parameters with new lines, tabs or more than four spaces in a row.
+
+`chat_message` (a chatbot or agent reply, sent only inside the 24-hour customer-service window;
+`chat_followup` is its template for later) goes as a free-form session message: plain text, or
+with its options as reply buttons or a list, or as numbered lines where those do not fit.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import string
+from collections.abc import Sequence
 from functools import cache
 
 from django.conf import settings
@@ -32,6 +39,90 @@ RETRY_CODES = {
     131056,  # pair rate limit (too many to one number)
     133004,  # server temporarily unavailable
 }
+
+
+SESSION_TEMPLATE = "chat_message"
+
+# Meta's documented limits (developers.facebook.com/docs/whatsapp/cloud-api/messages/
+# text-messages, .../interactive-reply-buttons-messages, .../interactive-list-messages):
+TEXT_LIMIT = 4096  # a text message's body
+# An interactive body: 1,024 for reply buttons; lists say 4,096 now, 1,024 in older versions.
+INTERACTIVE_BODY_LIMIT = 1024
+BUTTONS_MAX = 3  # reply buttons per message
+BUTTON_TITLE_LIMIT = 20  # a reply button's label, unique within the message
+BUTTON_ID_LIMIT = 256  # a reply button's id, without leading or trailing spaces
+ROWS_MAX = 10  # list rows, all sections together
+ROW_TITLE_LIMIT = 24
+ROW_DESCRIPTION_LIMIT = 72
+ROW_ID_LIMIT = 200  # a list row's id (shorter than a button's)
+LIST_BUTTON = {"hi": "विकल्प", "en": "Options"}  # the label that opens the list (<= 20)
+
+# "Param text cannot have new-line/tab characters or more than 4 consecutive spaces" (132000).
+UNSENDABLE_SPACE = re.compile(r"\s*[\n\r\t]\s*| {4,}")
+
+
+def clipped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def numbered(text: str, options: Sequence[tuple[str, str]]) -> str:
+    """The text with the options as numbered lines under it (where buttons cannot be sent)."""
+    lines = "\n".join(f"{number}. {title}" for number, (_, title) in enumerate(options, 1))
+    return f"{text}\n\n{lines}" if text else lines
+
+
+def _id_fits(option_id: str, limit: int) -> bool:
+    return 0 < len(option_id) <= limit and option_id == option_id.strip()
+
+
+def session_content(
+    *, text: str, options: Sequence[tuple[str, str]], language: str
+) -> dict[str, object]:
+    """The type-specific part of a session message: text, reply buttons, or a list."""
+    if not options:
+        return {"type": "text", "text": {"preview_url": False, "body": clipped(text, TEXT_LIMIT)}}
+    titles = [title for _, title in options]
+    fits = 0 < len(text) <= INTERACTIVE_BODY_LIMIT
+    if (
+        fits
+        and len(options) <= BUTTONS_MAX
+        and len(set(titles)) == len(titles)
+        and all(0 < len(title) <= BUTTON_TITLE_LIMIT for title in titles)
+        and all(_id_fits(key, BUTTON_ID_LIMIT) for key, _ in options)
+    ):
+        buttons = [
+            {"type": "reply", "reply": {"id": key, "title": title}} for key, title in options
+        ]
+        action: dict[str, object] = {"buttons": buttons}
+        return {"type": "interactive", "interactive": _interactive("button", text, action)}
+    if (
+        fits
+        and len(options) <= ROWS_MAX
+        and all(title for title in titles)
+        and all(_id_fits(key, ROW_ID_LIMIT) for key, _ in options)
+    ):
+        label = LIST_BUTTON.get(language, LIST_BUTTON["en"])
+        rows = [_row(key, title) for key, title in options]
+        action = {"button": label, "sections": [{"title": label, "rows": rows}]}
+        return {"type": "interactive", "interactive": _interactive("list", text, action)}
+    body = clipped(numbered(text, options), TEXT_LIMIT)
+    return {"type": "text", "text": {"preview_url": False, "body": body}}
+
+
+def _interactive(kind: str, text: str, action: dict[str, object]) -> dict[str, object]:
+    return {"type": kind, "body": {"text": text}, "action": action}
+
+
+def _row(key: str, title: str) -> dict[str, str]:
+    """A list row; a title too long for a row goes whole (as far as it fits) to its
+    description, and is shortened in the title."""
+    if len(title) <= ROW_TITLE_LIMIT:
+        return {"id": key, "title": title}
+    return {
+        "id": key,
+        "title": clipped(title, ROW_TITLE_LIMIT),
+        "description": clipped(title, ROW_DESCRIPTION_LIMIT),
+    }
 
 
 @cache
@@ -66,10 +157,25 @@ class WhatsAppCloudProvider(HttpProvider):
         self.named = settings.SAMPARK_WHATSAPP_PARAMETERS == "named"
 
     def payload(self, message: Message) -> dict[str, object]:
+        if message.template_key == SESSION_TEMPLATE:
+            content = session_content(
+                text=message.text, options=message.options, language=message.language
+            )
+        else:
+            content = {"type": "template", "template": self.template(message)}
+        return {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": message.recipient.lstrip("+"),
+            **content,
+        }
+
+    def template(self, message: Message) -> dict[str, object]:
         names = parameter_names(message.template_key) or tuple(sorted(message.variables))
         parameters: list[dict[str, str]] = []
         for name in names:
-            parameter = {"type": "text", "text": str(message.variables.get(name, ""))}
+            value = UNSENDABLE_SPACE.sub(" ", str(message.variables.get(name, ""))).strip()
+            parameter = {"type": "text", "text": value}
             if self.named:
                 parameter["parameter_name"] = name
             parameters.append(parameter)
@@ -79,13 +185,7 @@ class WhatsAppCloudProvider(HttpProvider):
         }
         if parameters:
             template["components"] = [{"type": "body", "parameters": parameters}]
-        return {
-            "messaging_product": "whatsapp",
-            "recipient_type": "individual",
-            "to": message.recipient.lstrip("+"),
-            "type": "template",
-            "template": template,
-        }
+        return template
 
     async def send(self, message: Message) -> SendResult:
         body = await self.request("POST", self.url, json=self.payload(message))

@@ -1,11 +1,11 @@
 """WhatsApp Cloud API webhook protocol: the pieces the /webhooks/whatsapp/ view uses.
 
-The view itself is sampark.channels.whatsapp.views (it also hands inbound texts to the keyword
-handler, which notifications may not import). GET is Meta's subscription check (hub.verify_token
+The view itself is sampark.channels.whatsapp.views (it also hands inbound messages to the
+chatbot, which notifications may not import). GET is Meta's subscription check (hub.verify_token
 must match, hub.challenge is echoed). POST carries X-Hub-Signature-256: HMAC-SHA256 of the raw
 body with the app secret; a missing or bad signature is a 403 and nothing changes. `statuses`
-(sent, delivered, read, failed) update rows by provider message id; `whatsapp_inbound_texts`
-reads the incoming text `messages`.
+(sent, delivered, read, failed) update rows by provider message id; `whatsapp_inbound_messages`
+reads the incoming `messages`: texts, reply-button and list choices, and every other type.
 """
 
 from __future__ import annotations
@@ -79,31 +79,73 @@ def whatsapp_receipts(payload: Any) -> list[Receipt]:
     return receipts
 
 
+# Message types that carry nothing to answer: a reaction to one of our messages (or its removal)
+# and system notices (the user changed number). Every other type reaches the chatbot.
+UNANSWERED_TYPES = frozenset({"reaction", "system"})
+
+
 @dataclass(frozen=True)
-class InboundText:
-    """A text message a user sent us (entry[].changes[].value.messages[], type text)."""
+class InboundMessage:
+    """A message a user sent us (entry[].changes[].value.messages[]), as the chatbot reads it."""
 
     message_id: str
     sender: str  # the wa_id: the number with its country code, no "+"
+    # What the user wrote; for a reply button or list row the id we gave it, for a template's
+    # quick-reply button its payload; "" for media, locations, stickers and other types.
     text: str
+    kind: str  # the message type: text, interactive, button, image, audio, location, ...
+    title: str = ""  # the label of the button or row chosen, as the user saw it
+    profile_name: str = ""  # contacts[].profile.name: the name the user set in WhatsApp
 
 
-def whatsapp_inbound_texts(payload: Any) -> list[InboundText]:
-    """Every text message in a webhook payload; other message types are left out."""
+def _text_of(message: dict[str, Any]) -> tuple[str, str]:
+    """(text, title) of one message: see InboundMessage.text."""
+    kind = message.get("type")
+    body = message.get(kind) if isinstance(kind, str) else None
+    body = body if isinstance(body, dict) else {}
+    if kind == "text":
+        return str(body.get("body") or ""), ""
+    if kind == "interactive":
+        choice = body.get("type")
+        reply = body.get(choice) if choice in ("button_reply", "list_reply") else None
+        if isinstance(reply, dict):
+            return str(reply.get("id") or ""), str(reply.get("title") or "")
+        return "", ""  # a Flow's answer, or a reply WhatsApp could not read
+    if kind == "button":
+        title = str(body.get("text") or "")
+        return str(body.get("payload") or title), title
+    return "", ""
+
+
+def _profile_names(value: dict[str, Any]) -> dict[str, str]:
+    names = {}
+    for contact in value.get("contacts") or []:
+        if isinstance(contact, dict) and isinstance(contact.get("profile"), dict):
+            names[str(contact.get("wa_id") or "")] = str(contact["profile"].get("name") or "")
+    return names
+
+
+def whatsapp_inbound_messages(payload: Any) -> list[InboundMessage]:
+    """Every message users sent in a webhook payload, of any type but reactions and system
+    notices (non-text types come with empty text, so the chatbot can ask for words)."""
     found = []
     entries = payload.get("entry") if isinstance(payload, dict) else None
     for entry in entries if isinstance(entries, list) else []:
         for change in entry.get("changes") or [] if isinstance(entry, dict) else []:
             value = change.get("value") if isinstance(change, dict) else None
-            messages = value.get("messages") if isinstance(value, dict) else None
+            if not isinstance(value, dict):
+                continue
+            messages, names = value.get("messages"), _profile_names(value)
             for message in messages if isinstance(messages, list) else []:
-                if not isinstance(message, dict) or message.get("type") != "text":
+                if not isinstance(message, dict) or message.get("type") in UNANSWERED_TYPES:
                     continue
-                body = message.get("text")
-                text = body.get("body") if isinstance(body, dict) else None
                 message_id, sender = str(message.get("id") or ""), str(message.get("from") or "")
-                if message_id and sender and isinstance(text, str):
-                    found.append(InboundText(message_id, sender, text))
+                if not message_id or not sender:
+                    continue
+                text, title = _text_of(message)
+                kind = str(message.get("type") or "unknown")
+                name = names.get(sender, "")
+                found.append(InboundMessage(message_id, sender, text, kind, title, name))
     return found
 
 

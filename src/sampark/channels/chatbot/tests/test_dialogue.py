@@ -8,7 +8,7 @@ import pytest
 
 from sampark.channels.models import Handover
 from sampark.complaints.compensation import complaint_compensable
-from sampark.complaints.models import Complaint, CompensationClaim, ComplaintFeedback, Status
+from sampark.complaints.models import CompensationClaim, Complaint, ComplaintFeedback, Status
 from sampark.complaints.services import complaint_register, complaint_transition
 from sampark.core import clock
 from sampark.notifications.models import Notification
@@ -319,7 +319,9 @@ def test_a_menu_number_on_sms_chooses_that_option(net, sms_user):
     assert "\n1. " in text  # options as numbered lines on a plain-text channel
 
 
-def test_a_retried_delivery_is_answered_once(net, whatsapp_user, django_capture_on_commit_callbacks):
+def test_a_retried_delivery_is_answered_once(
+    net, whatsapp_user, django_capture_on_commit_callbacks
+):
     from sampark.channels.services import Inbound, chat_message_receive
 
     inbound = Inbound(

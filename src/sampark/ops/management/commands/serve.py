@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from sampark.accounts.demo import DEMO_PASSWORD, demo_staff_ensure
+from sampark.accounts.models import StaffUser
+from sampark.consumers.models import Consumer
 from sampark.ops.supervisor import services_default, services_run
 from sampark.public.demo import stakeholders_demo_ensure
 
@@ -23,6 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, bind: str, web_workers: int, **options: Any) -> None:
         if not options["no_demo_logins"]:
             self._print_logins()
+            self._print_chat_hint(bind)
         self.stdout.write(f"Sampark at http://{bind}/  (API docs: http://{bind}/api/docs)\n")
         code = services_run(services_default(bind=bind, web_workers=web_workers), out=self.stdout)
         if code:
@@ -38,3 +41,16 @@ class Command(BaseCommand):
         if members:
             self.stdout.write(f"  + {members} demo stakeholders in the zone group of 'je'\n")
         self.stdout.write("\n")
+
+    def _print_chat_hint(self, bind: str) -> None:
+        """A demo consumer to try the web chat with: one in the demo JE's sub-division."""
+        je = StaffUser.objects.filter(username="je").select_related("jurisdiction").first()
+        consumers = Consumer.objects.filter(mobile__isnull=False).order_by("id")
+        if je is not None and je.jurisdiction is not None:
+            consumers = consumers.filter(subdivision=je.jurisdiction)
+        consumer = consumers.first()
+        if consumer is not None:
+            self.stdout.write(
+                f"Web chat: http://{bind}/chat/  (a demo consumer: account "
+                f"{consumer.account_number}, mobile {consumer.mobile})\n"
+            )

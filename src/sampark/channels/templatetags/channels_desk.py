@@ -1,0 +1,31 @@
+"""Template helpers of the agents' chat desk (sampark.channels.desk) and its nav link."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import template
+
+from sampark.accounts.models import StaffUser
+from sampark.accounts.permissions import Action, can
+
+register = template.Library()
+
+DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+
+
+@register.filter
+def can_handle_chats(user: Any) -> bool:
+    """Whether base.html shows the "Chats" link: only roles that may take a handover."""
+    return isinstance(user, StaffUser) and can(user, Action.CHAT_HANDLE)
+
+
+@register.filter
+def text_lang(text: str) -> str:
+    """The lang attribute of a message: "hi" when it has Devanagari, else "en".
+
+    Users write Hindi in both scripts; only the script is known for sure, and a screen reader
+    or font fallback needs exactly that.
+    """
+    return "hi" if DEVANAGARI.search(text or "") else "en"
