@@ -16,7 +16,6 @@ The engine never raises for anything the user sends; domain errors become polite
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -24,67 +23,21 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sampark.complaints.models import Category
-from sampark.consumers.models import Consumer
-from sampark.consumers.selectors import consumer_by_account
-from sampark.consumers.services import consumers_consent_set
 from sampark.core import clock
-from sampark.core.errors import SamparkError
-from sampark.core.models import Language
-from sampark.core.phones import mobile_to_e164
-from sampark.public.keywords import Action as StakeholderAction
-from sampark.public.keywords import keyword_parse, stakeholder_keyword_handle
 from sampark.public.normalize import text_key
-from sampark.public.selectors import memberships_active
 
-from ..models import ChatChannel, Conversation, Handover
-from . import actions
+from ..models import Conversation, Handover
+from . import actions, commands, identity, states
 from .nlu import nlu_classify
 from .replies import (
-    AGENT,
     MENU,
-    NO,
-    NO_ACCOUNT,
-    YES,
     Reply,
     agent_or_menu,
     category_menu,
     menu_reply,
     yes_no,
 )
-
-MAX_TEXT = 4096
-MISSES_BEFORE_AGENT = 2
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
-DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
-
-CATEGORY_FOR_INTENT = {
-    "no_supply": Category.NO_SUPPLY,
-    "voltage": Category.VOLTAGE_FLUCTUATION,
-    "transformer": Category.DT_FAILURE,
-    "line_fault": Category.LINE_BREAKDOWN,
-    "safety_hazard": Category.SAFETY_HAZARD,
-    "billing": Category.BILL_READING,
-    "meter": Category.METER,
-    "new_connection": Category.NEW_CONNECTION,
-}
-MOBILE_CHANNELS = (ChatChannel.WHATSAPP, ChatChannel.SMS)
-
-
-def _words(*words: str) -> frozenset[str]:
-    return frozenset(text_key(word) for word in words)
-
-
-MENU_WORDS = _words("menu", "मेनू", "मेन्यू", "start over", "restart", "help", "मदद", "madad", "0")
-AGENT_WORDS = _words("agent", "एजेंट")
-LANGUAGE_WORDS = {
-    Language.HINDI: _words("hindi", "हिंदी", "हिन्दी"),
-    Language.ENGLISH: _words("english", "angrezi", "अंग्रेजी", "अंग्रेज़ी", "इंग्लिश"),
-}
-NO_POWER_COMMANDS = _words("nopower", "nosupply", "बिजलीनहीं", "bijlinahi", "बिजली")
-STATUS_COMMANDS = _words("status", "स्थिति", "sthiti", "स्टेटस")
-STOP_COMMANDS = _words("stop", "बंद", "band", "रोकें")
-START_COMMANDS = _words("start", "शुरू", "shuru", "चालू")
-SKIP_ACCOUNT_WORDS = _words("no account", "pata nahi", "पता नहीं", "nahi pata", "dont know")
+from .words import CATEGORY_FOR_INTENT, CONTROL, DIGITS, MAX_TEXT, MENU_WORDS, MISSES_BEFORE_AGENT
 
 
 @dataclass
@@ -100,7 +53,7 @@ def dialogue_handle(*, conversation: Conversation, text: str) -> Turn:
     """Answer one message; mutates `conversation` (the caller saves it)."""
     with translation.override(conversation.language):
         turn = Turn()
-        _Step(conversation, turn).run(text)
+        Step(conversation, turn).run(text)
         for reply in turn.replies:
             reply.text = reply.text.strip()
             reply.language = reply.language or conversation.language
@@ -109,15 +62,13 @@ def dialogue_handle(*, conversation: Conversation, text: str) -> Turn:
         return turn
 
 
-class _Step:
+class Step:
     """One message's trip through the engine."""
 
     def __init__(self, conversation: Conversation, turn: Turn) -> None:
         self.c = conversation
         self.turn = turn
         self.context = conversation.context
-
-    # --- plumbing ----------------------------------------------------------------------
 
     def say(self, text: str, options: list[tuple[str, str]] | None = None) -> None:
         self.add(Reply(text, options or []))
@@ -142,11 +93,9 @@ class _Step:
         self.context["language_chosen"] = True
         translation.activate(language)
 
-    # --- entry -------------------------------------------------------------------------
-
     def run(self, raw: str) -> None:
         text = CONTROL.sub("", unicodedata.normalize("NFC", raw or "")).strip()
-        self.recognise()
+        identity.recognise(self)
         if self.c.handover != Handover.NONE:
             self.handed_over(text)
             return
@@ -157,30 +106,9 @@ class _Step:
             self.say(_("Your message is too long for me. Please write the problem in a few lines."))
             return
         text = self.option_chosen(text)
-        if self.command(text) or self.expected(text):
+        if commands.command(self, text) or states.expected(self, text):
             return
         self.understand(text)
-
-    def recognise(self) -> None:
-        """On WhatsApp and SMS the number is the user's: a consumer registered on it alone is
-        known from the first message (several on one number are asked which, when it matters)."""
-        if (
-            self.c.consumer is not None
-            or self.c.channel not in MOBILE_CHANNELS
-            or not self.c.mobile
-        ):
-            return
-        if self.context.get("mobile_looked_up"):
-            return
-        self.context["mobile_looked_up"] = True
-        found = list(Consumer.objects.filter(mobile=self.c.mobile).order_by("id")[:10])
-        if len(found) == 1:
-            self.consumer_set(found[0], verified=True)
-        elif found:
-            self.context["accounts"] = [
-                (f"acct:{c.account_number}", f"…{c.account_number[-4:]} {c.name[:14]}")
-                for c in found
-            ]
 
     def option_chosen(self, text: str) -> str:
         """A tapped option arrives as its id; on plain-text channels people send its number."""
@@ -191,295 +119,6 @@ class _Step:
             if 0 <= index < len(offered):
                 return str(offered[index])
         return text
-
-    # --- commands that work in any state ------------------------------------------------
-
-    def command(self, text: str) -> bool:
-        key = text_key(text)
-        first = text_key(text.split()[0]) if text.split() else ""
-        if text.startswith("lang:") or any(key in words for words in LANGUAGE_WORDS.values()):
-            chosen = (
-                text.removeprefix("lang:")
-                if text.startswith("lang:")
-                else next(lang for lang, words in LANGUAGE_WORDS.items() if key in words)
-            )
-            if chosen in Language.values:
-                self.language_set(chosen)
-                said = (
-                    _("I will write in English.") if chosen == "en" else _("I will write in Hindi.")
-                )
-                self.menu(
-                    said + " " + _("How can I help? Choose below or just write your problem.")
-                )
-                return True
-        if text == MENU or key in MENU_WORDS:
-            self.done()
-            self.menu()
-            return True
-        if text == AGENT or key in AGENT_WORDS or text == "menu:human_agent":
-            self.handover(reason="asked for an agent")
-            return True
-        if text.startswith("menu:"):
-            self.done()
-            self.menu_choice(text.removeprefix("menu:"))
-            return True
-        if text.startswith("cat:"):
-            self.done()
-            category = text.removeprefix("cat:")
-            if category in Category.values:
-                self.request_complaint(category=category, description="")
-            else:
-                self.menu()
-            return True
-        if self.c.channel in MOBILE_CHANNELS and self.c.mobile:
-            if first in STOP_COMMANDS and len(text.split()) == 1:
-                self.consent(granted=False)
-                return True
-            if first in START_COMMANDS and len(text.split()) == 1:
-                self.consent(granted=True)
-                return True
-            if self.stakeholder_keyword(text):
-                return True
-        rest = text.split(maxsplit=1)[1] if len(text.split()) > 1 else ""
-        if first in NO_POWER_COMMANDS and rest:
-            found = nlu_entities(rest)
-            if "account_number" in found:
-                self.done()
-                self.context["description"] = text[:1000]
-                if self.identify_by_account(str(found["account_number"])):
-                    self.complaint_now(category=Category.NO_SUPPLY)
-                return True
-        if first in STATUS_COMMANDS and rest:
-            found = nlu_entities(rest)
-            if "complaint_number" in found:
-                self.done()
-                self.status(number=str(found["complaint_number"]))
-                return True
-        return False
-
-    def stakeholder_keyword(self, text: str) -> bool:
-        """Zone-group keywords (JOIN, LEAVE, DIGEST, INSTANT) for stakeholders on SMS/WhatsApp."""
-        command = keyword_parse(text)
-        if command.said_in is None or command.action is StakeholderAction.HELP:
-            return False
-        if (
-            command.action is not StakeholderAction.JOIN
-            and not memberships_active(mobile=self.c.mobile or "").exists()
-        ):
-            return False
-        try:
-            reply = stakeholder_keyword_handle(
-                mobile=self.c.mobile or "", text=text, channel=self.c.channel
-            )
-        except SamparkError as error:
-            self.say(error.text())
-            return True
-        self.add(
-            Reply(
-                reply.text,
-                template_key=reply.template_key,
-                variables=reply.variables,
-                language=reply.language,
-            )
-        )
-        return True
-
-    def consent(self, *, granted: bool) -> None:
-        mobile = self.c.mobile or ""
-        consumers_consent_set(mobile=mobile, channel=self.c.channel, granted=granted)
-        if not granted and memberships_active(mobile=mobile).exists():
-            left = stakeholder_keyword_handle(mobile=mobile, text="STOP", channel=self.c.channel)
-            self.add(
-                Reply(
-                    left.text,
-                    template_key=left.template_key,
-                    variables=left.variables,
-                    language=left.language,
-                )
-            )
-        if granted:
-            self.say(_("You will get outage and restoration messages on this number again."))
-        else:
-            self.say(
-                _(
-                    "You will no longer get outage messages on this number. Send START to "
-                    "get them again. You can still write to us any time."
-                )
-            )
-        self.done()
-
-    # --- answers the current state expects ---------------------------------------------
-
-    def expected(self, text: str) -> bool:
-        state = self.c.state
-        if not state:
-            return False
-        entities = nlu_entities(text)
-        handler = getattr(self, f"on_{state}", None)
-        if handler is None:
-            self.done()
-            return False
-        return bool(handler(text, entities))
-
-    def on_choose_account(self, text: str, entities: dict[str, object]) -> bool:
-        account = (
-            text.removeprefix("acct:")
-            if text.startswith("acct:")
-            else entities.get("account_number")
-        )
-        if account is None:
-            return self.not_expected(
-                _("Please choose one of your connections."), list(self.context.get("accounts", []))
-            )
-        choices = [pair[0].removeprefix("acct:") for pair in self.context.get("accounts", [])]
-        if str(account) not in choices:
-            return self.not_expected(
-                _("Please choose one of your connections."), list(self.context.get("accounts", []))
-            )
-        consumer = consumer_by_account(account_number=str(account))
-        self.consumer_set(consumer, verified=True)
-        self.resume()
-        return True
-
-    def on_ask_account(self, text: str, entities: dict[str, object]) -> bool:
-        if text == NO_ACCOUNT or text_key(text) in SKIP_ACCOUNT_WORDS:
-            self.ask_location()
-            return True
-        account = entities.get("account_number")
-        if account is None:
-            return self.not_expected(
-                _("Please send your 10-digit account number; it is printed on your bill."),
-                [(NO_ACCOUNT, _("I don't have it"))],
-            )
-        if self.identify_by_account(str(account)):
-            self.resume()
-        return True
-
-    def on_ask_mobile(self, text: str, entities: dict[str, object]) -> bool:
-        raw = entities.get("mobile") or entities.get("account_number") or text
-        try:
-            mobile = mobile_to_e164(str(raw))
-        except SamparkError:
-            return self.not_expected(_("Please send a 10-digit mobile number."))
-        self.c.mobile = mobile
-        consumer = self.c.consumer
-        if consumer is not None:
-            self.c.verified = mobile in (consumer.mobile, consumer.alt_mobile)
-            if not self.c.verified:
-                self.say(
-                    _(
-                        "This mobile is not the one registered on the account, so I will not "
-                        "show the account's details; I can still register a complaint and tell "
-                        "you about the supply."
-                    )
-                )
-        self.resume()
-        return True
-
-    def on_ask_location(self, text: str, entities: dict[str, object]) -> bool:
-        account = entities.get("account_number")
-        if account is not None:
-            if self.identify_by_account(str(account)):
-                self.resume()
-            return True
-        if len(text) < 3:
-            return self.not_expected(_("Please write the place: street, locality or village."))
-        self.context["location"] = text[:300]
-        self.resume()
-        return True
-
-    def on_confirm_complaint(self, text: str, entities: dict[str, object]) -> bool:
-        answer = self.yes_no(text, entities)
-        if answer is None:
-            return self.not_expected(_("Shall I register it? Please answer yes or no."), yes_no())
-        category = str(self.context.get("category", Category.OTHER))
-        self.done()
-        if answer:
-            self.complaint_now(category=category)
-        else:
-            self.menu(_("All right, I have not registered anything."))
-        return True
-
-    def on_offer_register(self, text: str, entities: dict[str, object]) -> bool:
-        answer = self.yes_no(text, entities)
-        if answer is None:
-            return False  # a new request instead: let the NLU read it
-        self.done()
-        if answer:
-            self.complaint_now(category=Category.NO_SUPPLY)
-        else:
-            self.menu()
-        return True
-
-    def on_ask_category(self, text: str, entities: dict[str, object]) -> bool:
-        return False  # the menu's options are commands; free text goes to the NLU
-
-    def on_ask_complaint_number(self, text: str, entities: dict[str, object]) -> bool:
-        number = entities.get("complaint_number")
-        if number is None:
-            return self.not_expected(
-                _("Please send the complaint number, for example %(example)s.")
-                % {"example": "MV-261128-00042"}
-            )
-        self.done()
-        if self.context.pop("for_compensation", False):
-            self.add(actions.compensation_claim(self.c, number=str(number)))
-        else:
-            self.status(number=str(number))
-        return True
-
-    def on_confirm_resolution(self, text: str, entities: dict[str, object]) -> bool:
-        answer = self.yes_no(text, entities)
-        if answer is None:
-            return self.not_expected(
-                _("Is your problem solved? Please answer yes or no."), yes_no()
-            )
-        reply, state = actions.resolution_answer(self.c, confirmed=answer)
-        self.done()
-        self.add(reply)
-        self.wait(state)
-        return True
-
-    def on_ask_rating(self, text: str, entities: dict[str, object]) -> bool:
-        rating = entities.get("rating")
-        if text.startswith("rate:") and text[5:].isdigit():
-            rating = int(text[5:])
-        if not isinstance(rating, int) or not 1 <= rating <= 5:
-            self.done()
-            return False  # not a rating: they moved on
-        self.done()
-        self.add(actions.rating_record(self.c, rating=rating))
-        return True
-
-    def on_offer_agent(self, text: str, entities: dict[str, object]) -> bool:
-        answer = self.yes_no(text, entities)
-        if answer is None:
-            return False
-        self.done()
-        if answer:
-            self.handover(reason="the bot could not understand")
-        else:
-            self.menu()
-        return True
-
-    def not_expected(self, prompt: str, options: list[tuple[str, str]] | None = None) -> bool:
-        """The answer did not fit: ask again once, then offer an agent instead of looping."""
-        self.c.misses += 1
-        if self.c.misses >= MISSES_BEFORE_AGENT:
-            self.done()
-            self.c.misses = MISSES_BEFORE_AGENT
-            self.offer_agent()
-            return True
-        self.say(prompt, options)
-        return True
-
-    def yes_no(self, text: str, entities: dict[str, object]) -> bool | None:
-        if text in (YES, NO):
-            return text == YES
-        answer = entities.get("yes_no")
-        return None if answer is None else answer == "yes"
-
-    # --- understanding a free message ----------------------------------------------------
 
     def understand(self, text: str) -> None:
         prediction = nlu_classify(text)
@@ -501,7 +140,7 @@ class _Step:
                 return
             account = entities.get("account_number")
             if account and self.c.consumer is None:
-                if self.identify_by_account(str(account)):
+                if identity.identify_by_account(self, str(account)):
                     self.menu(_("Thank you, I have your connection. What is the problem?"))
                 return
             self.miss(
@@ -573,112 +212,6 @@ class _Step:
             text = _("Namaste! I am the 1912 electricity helpline assistant.")
         self.menu(text + " " + _("How can I help? Choose below or just write your problem."))
 
-    # --- identification --------------------------------------------------------------------
-
-    def consumer_set(self, consumer: Consumer, *, verified: bool) -> None:
-        self.c.consumer = consumer
-        self.c.verified = verified
-        self.c.org_unit_id = consumer.subdivision_id
-        if not self.context.get("language_chosen"):
-            self.c.language = consumer.language
-            translation.activate(consumer.language)
-
-    def identify_by_account(self, account: str) -> bool:
-        try:
-            consumer = consumer_by_account(account_number=account)
-        except SamparkError:
-            self.not_expected(
-                _(
-                    "No connection has account number %(account)s. Please check the 10 digits "
-                    "on your bill."
-                )
-                % {"account": account},
-                [(NO_ACCOUNT, _("I don't have it"))],
-            )
-            if self.c.state == "":
-                return False
-            self.wait("ask_account")
-            return False
-        mobile = self.c.mobile
-        self.consumer_set(
-            consumer, verified=bool(mobile) and mobile in (consumer.mobile, consumer.alt_mobile)
-        )
-        if mobile and not self.c.verified:
-            self.say(
-                _(
-                    "This number is not the one registered on account %(account)s, so I will "
-                    "not show its details; I can still register a complaint and tell you about "
-                    "the supply."
-                )
-                % {"account": account}
-            )
-        return True
-
-    def identified(self, *, pending: dict[str, object]) -> bool:
-        """Whether we know the user's connection; if not, ask, remembering what they wanted."""
-        if self.c.consumer is not None or self.context.get("location"):
-            return True
-        self.context["pending"] = pending
-        accounts = self.context.get("accounts")
-        if accounts and self.c.channel in MOBILE_CHANNELS:
-            self.say(_("Which connection is it about?"), [tuple(pair) for pair in accounts])
-            self.wait("choose_account")
-            return False
-        hint = self.context.pop("account_hint", None)
-        if hint and self.identify_by_account(str(hint)):
-            return self.c.consumer is not None and self.mobile_known()
-        self.say(
-            _("Please send your 10-digit account number (it is on your bill)."),
-            [(NO_ACCOUNT, _("I don't have it"))],
-        )
-        self.wait("ask_account")
-        return False
-
-    def mobile_known(self) -> bool:
-        if self.c.mobile:
-            return True
-        self.say(_("Please send your mobile number, so that we can update you on it."))
-        self.wait("ask_mobile")
-        return False
-
-    def ask_location(self) -> None:
-        self.say(
-            _(
-                "Please write where the problem is: house, street, locality or village, and a "
-                "landmark."
-            )
-        )
-        self.wait("ask_location")
-
-    def resume(self) -> None:
-        """Carry on with what the user asked for before we had to ask who they are."""
-        pending = dict(self.context.get("pending") or {})
-        self.c.state = ""
-        self.c.misses = 0
-        if self.c.consumer is None and not self.context.get("location"):
-            self.identified(pending=pending)
-            return
-        if not self.c.mobile and self.c.channel not in MOBILE_CHANNELS:
-            self.context["pending"] = pending
-            if not self.mobile_known():
-                return
-        self.context.pop("pending", None)
-        kind = pending.get("do")
-        if kind == "complaint":
-            self.request_complaint(
-                category=str(pending.get("category")),
-                description=str(self.context.get("description", "")),
-                confirmed=bool(pending.get("confirmed")),
-            )
-        elif kind == "outage_info":
-            self.outage_info()
-        elif kind == "hazard":
-            self.complaint_now(category=Category.SAFETY_HAZARD)
-        else:
-            self.menu(_("Thank you. What is the problem?"))
-
-    # --- requests --------------------------------------------------------------------------
-
     def request_complaint(
         self, *, category: str, description: str, confirmed: bool = False
     ) -> None:
@@ -692,7 +225,9 @@ class _Step:
             "category": category,
             "confirmed": confirmed,
         }
-        if not self.identified(pending=pending) or not self.mobile_known_for(pending):
+        if not identity.identified(self, pending=pending) or not identity.mobile_known_for(
+            self, pending
+        ):
             return
         outage = (
             actions.outage_covering(self.c.consumer) if category == Category.NO_SUPPLY else None
@@ -718,12 +253,6 @@ class _Step:
         self.say(text, yes_no())
         self.wait("confirm_complaint")
 
-    def mobile_known_for(self, pending: dict[str, object]) -> bool:
-        if self.c.mobile or (self.c.consumer is not None and self.c.consumer.mobile):
-            return True
-        self.context["pending"] = pending
-        return self.mobile_known()
-
     def complaint_now(self, *, category: str) -> None:
         self.add(actions.complaint_file(self.c, category=category))
         self.context.pop("location", None)
@@ -740,7 +269,7 @@ class _Step:
         pending: dict[str, object] = {"do": "hazard"}
         if self.c.consumer is None and not self.context.get("location"):
             self.context["pending"] = pending
-            if self.c.mobile and self.identified(pending=pending):
+            if self.c.mobile and identity.identified(self, pending=pending):
                 self.complaint_now(category=Category.SAFETY_HAZARD)
                 self.context.pop("safety_told", None)
                 return
@@ -754,13 +283,13 @@ class _Step:
             )
             self.wait("ask_location")
             return
-        if not self.mobile_known_for(pending):
+        if not identity.mobile_known_for(self, pending):
             return
         self.complaint_now(category=Category.SAFETY_HAZARD)
         self.context.pop("safety_told", None)
 
     def outage_info(self) -> None:
-        if not self.identified(pending={"do": "outage_info"}):
+        if not identity.identified(self, pending={"do": "outage_info"}):
             return
         reply, known = actions.outage_answer(self.c)
         self.add(reply)
@@ -806,8 +335,6 @@ class _Step:
         self.say(_("Please send the number of the complaint that was resolved late."))
         self.wait("ask_complaint_number")
 
-    # --- agents ------------------------------------------------------------------------------
-
     def handover(self, *, reason: str) -> None:
         self.done()
         self.c.handover = Handover.WAITING
@@ -829,9 +356,3 @@ class _Step:
             self.c.agent = None
             self.done()
             self.menu()
-
-
-def nlu_entities(text: str) -> dict[str, object]:
-    from .nlu.entities import entities_extract
-
-    return entities_extract(text)
