@@ -119,6 +119,12 @@ CACHES = {"default": env.cache_url("SAMPARK_CACHE_URL", default="locmemcache://"
 SAMPARK_PUBLIC_RATE = env("SAMPARK_PUBLIC_RATE", default="30/m")
 # Messages one chat user may send before the bot asks them to slow down (nothing is dropped).
 SAMPARK_CHAT_RATE = env("SAMPARK_CHAT_RATE", default="20/m")
+# The chatbot's intent classifier (docs/chatbot-nlu.md): trained from the checked-in data when
+# the file is missing or stale; below the threshold the bot offers its menu instead of guessing.
+SAMPARK_NLU_MODEL_PATH = env(
+    "SAMPARK_NLU_MODEL_PATH", default=str(BASE_DIR / "var" / "nlu" / "model.joblib")
+)
+SAMPARK_NLU_THRESHOLD = env.float("SAMPARK_NLU_THRESHOLD", default=0.5)
 
 # Messaging. The verified sender name signs every message; DLT ids are registered per template.
 SAMPARK_SENDER_NAME = env("SAMPARK_SENDER_NAME", default="UPPCL 1912")
