@@ -11,7 +11,7 @@ BIND ?= 127.0.0.1:8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run test test-postgres lint bench install install-dev messages clean
+.PHONY: run test test-postgres lint bench install install-dev messages browser clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Sampark needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -37,12 +37,22 @@ run: install
 	$(SAMPARK) migrate --noinput
 	$(SAMPARK) collectstatic --noinput --verbosity 0
 	$(SAMPARK) demo --consumers $(DEMO_CONSUMERS) --if-empty
+	$(SAMPARK) nlu train --if-stale
 	$(SAMPARK) serve --bind $(BIND)
 
-test: install-dev
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browsers here), with
+# Noto fonts so Devanagari renders. Nothing to do once /usr/bin/chromium is there.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core; \
+	fi
+
+test: install-dev browser
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-test-postgres: install-dev
+test-postgres: install-dev browser
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: install-dev

@@ -6,6 +6,7 @@ import pytest
 
 from sampark.accounts.models import Role
 from sampark.core.i18n import catalogs_compile, translations_forget
+from sampark.testing.browser import browser, page  # noqa: F401 (browser-test fixtures)
 from sampark.testing.factories import SmallNetwork, StaffFactory, small_network_build
 
 

@@ -24,6 +24,7 @@ from sampark.accounts.models import StaffUser
 from sampark.accounts.permissions import Action, require
 from sampark.core import clock
 from sampark.core.errors import Conflict, ValidationFailed
+from sampark.core.models import Language
 from sampark.core.throttle import window_allow
 from sampark.notifications.models import Notification, NotificationChannel
 from sampark.notifications.services import notification_enqueue
@@ -47,6 +48,7 @@ class Inbound:
     provider_message_id: str = ""  # the provider's id: a retried delivery is answered once
     mobile: str | None = None  # a mobile the channel vouches for (WhatsApp, SMS)
     display_name: str = ""
+    language: str = ""  # the language a new conversation starts in (web chat: the page's)
 
 
 def conversation_lock(*, conversation_id: int) -> Conversation:
@@ -55,7 +57,9 @@ def conversation_lock(*, conversation_id: int) -> Conversation:
 
 def _conversation_ensure(inbound: Inbound) -> Conversation:
     now = clock.now()
-    defaults = {"created_at": now, "updated_at": now, "mobile": inbound.mobile}
+    defaults: dict[str, object] = {"created_at": now, "updated_at": now, "mobile": inbound.mobile}
+    if inbound.language in Language.values:
+        defaults["language"] = inbound.language
     try:
         with transaction.atomic():
             conversation, _created = Conversation.objects.get_or_create(
@@ -82,7 +86,8 @@ def _store(inbound: Inbound) -> ChatMessage | None:
                 channel=inbound.channel,
                 direction=Direction.IN,
                 author=Author.USER,
-                text=(inbound.text or "")[:STORED_TEXT],
+                # NUL cannot be stored in PostgreSQL text; other controls are kept as sent.
+                text=(inbound.text or "").replace("\x00", "")[:STORED_TEXT],
                 provider_message_id=inbound.provider_message_id[:120],
                 created_at=clock.now(),
             )

@@ -8,10 +8,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),  # /api/v1/... endpoints, /api/docs
     path("staff/outages/", include("sampark.outages.urls", namespace="outages")),
+    path("staff/chats/", include("sampark.channels.desk.urls", namespace="chats")),
     path("staff/", include("sampark.complaints.urls", namespace="staff")),
     path("staff/", include("sampark.notifications.urls", namespace="notifications")),
     path("webhooks/", include("sampark.notifications.webhooks.urls", namespace="webhooks")),
     path("webhooks/", include("sampark.channels.urls", namespace="channels")),  # inbound
     path("public/", include("sampark.public.urls", namespace="public")),
+    path("chat/", include("sampark.channels.web.urls", namespace="webchat")),  # public web chat
     path("", RedirectView.as_view(pattern_name="staff:home", permanent=False)),
 ]

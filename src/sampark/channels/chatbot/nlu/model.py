@@ -64,7 +64,7 @@ from sampark.channels.chatbot.nlu.scorer import LinearScorer, UnsupportedPipelin
 log = logging.getLogger(__name__)
 
 # Bump when the features or the classifier change: saved models record it and retrain.
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 ARTEFACT_FORMAT = 1
 # Chosen on the held-out split by the rule `sampark nlu eval` prints as "suggested": the highest
 # threshold that still lets at least 95% of held-out messages through (docs/chatbot-nlu.md).
@@ -79,9 +79,39 @@ _SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 def digits_mask(text: str) -> str:
-    """Short numbers read as "0", identifiers (4+ digits) as "0000": the intent is in the words.
-    The vectorizers' preprocessor, so a module-level function (pickled by reference)."""
+    """Short numbers read as "0", identifiers (4+ digits) as "0000": the intent is in the words."""
     return _DIGITS.sub(lambda m: "0" if len(m.group()) < 4 else "0000", text)
+
+
+# Other services and domains (normalised spellings). "vodafone ka bill", "plumber ka number",
+# "gas supply band hai" use the utility's words in another sense; each of these words is followed
+# by one shared marker token, so the model learns "another service" once from all of them
+# instead of from each name's few examples. Chosen by 5-fold cross-validation (docs/chatbot-nlu.md).
+OTHER_SERVICE_MARKER = "xotherservice"
+# fmt: off
+OTHER_SERVICES = frozenset("""
+    pani water jal nal tanker sewer gas lpg png cylinder indane
+    vodafone airtel jio bsnl broadband wifi fiber dth
+    train pnr flight bus taxi railway tatkal
+    pension passport aadhar adhar ration bank loan insurance bima
+    plumber carpenter mechanic ambulance police thana fir
+    flipkart amazon
+""".split())
+# fmt: on
+_WORD = re.compile(r"\w+")
+
+
+def _marked(match: re.Match[str]) -> str:
+    word = match.group()
+    return f"{word} {OTHER_SERVICE_MARKER}" if word in OTHER_SERVICES else word
+
+
+def features_text(text: str) -> str:
+    """What the vectorizers read: `text_normalize` output with numbers masked (`digits_mask`)
+    and the other-service marker after each word of OTHER_SERVICES. The vectorizers'
+    preprocessor, so a module-level function (pickled by reference); LinearScorer reads it
+    through the vectorizers' analyzers, so the fast scorer applies it too."""
+    return _WORD.sub(_marked, digits_mask(text))
 
 
 def pipeline_build() -> Pipeline:
@@ -94,7 +124,7 @@ def pipeline_build() -> Pipeline:
                     analyzer="char_wb",
                     ngram_range=(2, 5),
                     sublinear_tf=True,
-                    preprocessor=digits_mask,
+                    preprocessor=features_text,
                 ),
             ),
             (
@@ -104,7 +134,7 @@ def pipeline_build() -> Pipeline:
                     ngram_range=(1, 2),
                     sublinear_tf=True,
                     token_pattern=r"(?u)\b\w+\b",
-                    preprocessor=digits_mask,
+                    preprocessor=features_text,
                 ),
             ),
         ]

@@ -30,7 +30,7 @@ from functools import lru_cache
 from indic_transliteration import sanscript
 
 # Bump when the output of text_normalize changes: saved models record it and retrain.
-NORMALIZE_VERSION = "1"
+NORMALIZE_VERSION = "2"
 
 _DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 # Devanagari letters and signs, without the danda (।, ॥) and the digits.
@@ -346,6 +346,24 @@ _LOANWORDS: dict[str, tuple[str, ...]] = {
     "sms": ("एसएमएस",),
     "app": ("ऐप",),
     "website": ("वेबसाइट",),
+    # Other services, so "गैस का बिल" and "gas ka bill" share the word that makes them out of scope.
+    "gas": ("गैस",),
+    "cylinder": ("सिलेंडर", "सिलिंडर"),
+    "pension": ("पेंशन", "पेन्शन"),
+    "passport": ("पासपोर्ट",),
+    "plumber": ("प्लंबर", "प्लम्बर"),
+    "ambulance": ("एंबुलेंस", "एम्बुलेंस"),
+    "taxi": ("टैक्सी",),
+    "train": ("ट्रेन",),
+    "bank": ("बैंक",),
+    "loan": ("लोन",),
+    "jio": ("जियो",),
+    "vodafone": ("वोडाफोन",),
+    "airtel": ("एयरटेल",),
+    "wifi": ("वाईफाई", "वाईफ़ाई"),
+    "flight": ("फ्लाइट",),
+    "dth": ("डीटीएच",),
+    "pnr": ("पीएनआर",),
 }
 
 
