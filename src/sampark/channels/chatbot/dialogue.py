@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from sampark.complaints.models import Category
 from sampark.core import clock
-from sampark.public.normalize import text_key
+from sampark.core.models import Language
+from sampark.public.normalize import has_devanagari, text_key
 
 from ..models import Conversation, Handover
 from . import actions, commands, identity, states
@@ -96,6 +97,11 @@ class Step:
     def run(self, raw: str) -> None:
         text = CONTROL.sub("", unicodedata.normalize("NFC", raw or "")).strip()
         identity.recognise(self)
+        # Whoever writes in Devanagari reads it; an explicit choice of English still holds.
+        chosen = self.context.get("language_chosen")
+        if has_devanagari(text) and self.c.language != Language.HINDI and not chosen:
+            self.c.language = Language.HINDI
+            translation.activate(Language.HINDI)
         if self.c.handover != Handover.NONE:
             self.handed_over(text)
             return

@@ -337,3 +337,23 @@ def test_a_retried_delivery_is_answered_once(
 
     assert first is not None and again is None
     assert Notification.objects.count() == 1
+
+
+def test_writing_in_devanagari_gets_hindi_even_if_the_account_says_english(net, whatsapp_user):
+    net.consumer1.language = "en"
+    net.consumer1.save()
+    user = whatsapp_user(net.consumer1.mobile)
+
+    answer = user.send("बिजली नहीं आ रही है")
+
+    assert hindi(answer[0]) and user.conversation.language == "hi"
+
+
+def test_an_english_account_is_answered_in_english_when_writing_in_latin(net, whatsapp_user):
+    net.consumer1.language = "en"
+    net.consumer1.save()
+    user = whatsapp_user(net.consumer1.mobile)
+
+    answer = user.send("no electricity since morning")
+
+    assert not hindi(answer[0])
