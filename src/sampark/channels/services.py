@@ -59,7 +59,9 @@ def _conversation_ensure(inbound: Inbound) -> Conversation:
     now = clock.now()
     defaults: dict[str, object] = {"created_at": now, "updated_at": now, "mobile": inbound.mobile}
     if inbound.language in Language.values:
+        # The page's language is the user's choice: a registered language does not override it.
         defaults["language"] = inbound.language
+        defaults["context"] = {"language_chosen": True}
     try:
         with transaction.atomic():
             conversation, _created = Conversation.objects.get_or_create(

@@ -9,6 +9,7 @@ from django import template
 
 from sampark.accounts.models import StaffUser
 from sampark.accounts.permissions import Action, can
+from sampark.notifications.selectors import recipient_mask
 
 register = template.Library()
 
@@ -29,3 +30,13 @@ def text_lang(text: str) -> str:
     or font fallback needs exactly that.
     """
     return "hi" if DEVANAGARI.search(text or "") else "en"
+
+
+@register.filter
+def user_shown(conversation: Any) -> str:
+    """Who the user is, without exposing the full number or key: a mobile or chat id masked to
+    its last digits; a web-chat key (random, meaningless) only as its last four characters."""
+    key = str(getattr(conversation, "user_key", "") or "")
+    if getattr(conversation, "channel", "") == "web":
+        return f"…{key[-4:]}"
+    return recipient_mask(key)

@@ -89,14 +89,14 @@ def digits_mask(text: str) -> str:
 # instead of from each name's few examples. Chosen by 5-fold cross-validation (docs/chatbot-nlu.md).
 OTHER_SERVICE_MARKER = "xotherservice"
 # fmt: off
-OTHER_SERVICES = frozenset("""
-    pani water jal nal tanker sewer gas lpg png cylinder indane
-    vodafone airtel jio bsnl broadband wifi fiber dth
-    train pnr flight bus taxi railway tatkal
-    pension passport aadhar adhar ration bank loan insurance bima
-    plumber carpenter mechanic ambulance police thana fir
-    flipkart amazon
-""".split())
+OTHER_SERVICES = frozenset((
+    "pani", "water", "nal", "tanker", "sewer", "gas", "lpg", "png", "cylinder", "indane",
+    "vodafone", "airtel", "jio", "bsnl", "broadband", "wifi", "fiber", "dth",
+    "train", "pnr", "flight", "bus", "taxi", "railway", "tatkal",
+    "pension", "passport", "aadhar", "adhar", "ration", "bank", "loan", "insurance", "bima",
+    "plumber", "carpenter", "mechanic", "ambulance", "police", "thana",
+    "flipkart", "amazon",
+))  # not "jal" (jal gaya: burnt) nor "fir" (phir: then), which Hinglish uses for power faults
 # fmt: on
 _WORD = re.compile(r"\w+")
 
