@@ -112,14 +112,7 @@ def stakeholder_keyword(step: Step, text: str) -> bool:
     except SamparkError as error:
         step.say(error.text())
         return True
-    step.add(
-        Reply(
-            reply.text,
-            template_key=reply.template_key,
-            variables=reply.variables,
-            language=reply.language,
-        )
-    )
+    step.add(Reply.registered(reply))
     return True
 
 
@@ -128,14 +121,7 @@ def consent(step: Step, *, granted: bool) -> None:
     consumers_consent_set(mobile=mobile, channel=step.c.channel, granted=granted)
     if not granted and memberships_active(mobile=mobile).exists():
         left = stakeholder_keyword_handle(mobile=mobile, text="STOP", channel=step.c.channel)
-        step.add(
-            Reply(
-                left.text,
-                template_key=left.template_key,
-                variables=left.variables,
-                language=left.language,
-            )
-        )
+        step.add(Reply.registered(left))
     if granted:
         step.say(_("You will get outage and restoration messages on this number again."))
     else:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from sampark.public.keywords import KeywordReply
+
 YES, NO = "yes", "no"
 AGENT = "agent"
 MENU = "menu"
@@ -26,6 +28,16 @@ class Reply:
     template_key: str = ""
     variables: dict[str, object] = field(default_factory=dict)
     language: str = ""  # the language it was written in (set by the engine)
+
+    @classmethod
+    def registered(cls, answer: KeywordReply) -> Reply:
+        """A zone-group keyword's answer, sent as the registered template it names."""
+        return cls(
+            answer.text,
+            template_key=answer.template_key,
+            variables=answer.variables,
+            language=answer.language,
+        )
 
 
 def yes_no() -> list[tuple[str, str]]:
