@@ -5,7 +5,7 @@ character n-grams (char_wb, 2-5, sublinear tf: robust to typos and to the many s
 romanised Hindi) and TF-IDF word uni/bi-grams (sublinear tf); digits are masked first (an account
 number says nothing about the intent). The classifier is a linear SVM (C=1) calibrated to
 probabilities with 5-fold sigmoid calibration: in 5-fold cross-validation over all the data it
-beat logistic regression by about 0.7 points of accuracy (docs/chatbot-nlu.md has the figures) and
+beat logistic regression and the other settings tried (docs/chatbot-nlu.md has the figures) and
 trains in about a second. One message is scored by `LinearScorer` (scorer.py), the same arithmetic
 without scikit-learn's per-call overhead. Confidence is the largest class probability; below
 `SAMPARK_NLU_THRESHOLD` the prediction is not `confident` and callers show a menu instead.
