@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sampark.consumers.models import Consumer
 from sampark.core import clock
+from sampark.accounts.models import Role
 from sampark.core.models import AreaType, Language
 from sampark.network.models import DistributionTransformer, Feeder, OrgUnit
 from sampark.outages.models import Outage
@@ -77,6 +78,11 @@ SLA_RUNNING_STATUSES = (Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS, 
 _open = Q(status__in=OPEN_STATUSES)
 
 
+class Closure(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed by the consumer")
+    UNCONFIRMED = "unconfirmed", _("Closed without the consumer's answer")
+
+
 class Complaint(models.Model):
     number = models.CharField(max_length=24, unique=True)
     channel = models.CharField(max_length=12, choices=Channel.choices)
@@ -132,6 +138,12 @@ class Complaint(models.Model):
     sla_breached_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # How it was closed: on the consumer's word, or by the sweep when they never answered.
+    closure = models.CharField(max_length=12, choices=Closure.choices, blank=True)
+    # The escalation ladder (EscalationRule): the last level reached (0: only the assignee knows)
+    # and when the next level is due; the sweep is one indexed range scan on the latter.
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    next_escalation_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -152,6 +164,11 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["assigned_to", "status"]),
+            models.Index(
+                fields=["next_escalation_at"],
+                condition=Q(next_escalation_at__isnull=False),
+                name="complaint_escalation_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -175,6 +192,10 @@ class EventKind(models.TextChoices):
     DUPLICATE_REQUEST = "duplicate_request", _("Repeated request")
     SLA_BREACHED = "sla_breached", _("Time limit passed")
     FEEDBACK = "feedback", _("Consumer's rating")
+    ESCALATED = "escalated", _("Escalated")
+    EXPLANATION = "explanation", _("Explanation")
+    CONFIRMATION_SENT = "confirmation_sent", _("Confirmation requested")
+    RESOLUTION_REJECTED = "resolution_rejected", _("Resolution rejected by the consumer")
     COMPENSATION_CLAIMED = "compensation_claimed", _("Compensation claimed")
 
 
@@ -274,6 +295,11 @@ class ClaimStatus(models.TextChoices):
     PAID = "paid", _("Paid")
 
 
+class ClaimSource(models.TextChoices):
+    CONSUMER = "consumer", _("Lodged by the consumer")
+    AUTOMATIC = "automatic", _("Raised automatically")
+
+
 class CompensationClaim(models.Model):
     """A consumer's claim for compensation on a complaint resolved late (UPERC Standards of
     Performance). The amount is worked out from the SLA policy's per-day rate by the
@@ -287,8 +313,118 @@ class CompensationClaim(models.Model):
     status = models.CharField(
         max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.LODGED
     )
+    source = models.CharField(
+        max_length=10, choices=ClaimSource.choices, default=ClaimSource.CONSUMER
+    )
+    # Worked out under the SoP rules: days late x the policy's rate, capped at 30% of the
+    # consumer's annual fixed charges. Kept as computed, so the register shows how.
+    days_late = models.PositiveIntegerField(null=True, blank=True)
+    rate_per_day = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    cap = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     lodged_at = models.DateTimeField()
+    pay_by = models.DateTimeField(null=True, blank=True)  # lodged + 60 days (regulation)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=60, blank=True)
 
     def __str__(self) -> str:
         return self.number
+
+
+class EscalationRule(models.Model):
+    """One rung of the escalation ladder, as data: once an open complaint has run `multiple` times
+    its time limit, the officer of `role` over its place is told, once, and asked to explain."""
+
+    level = models.PositiveSmallIntegerField(unique=True)  # 1 = first rung above the JE
+    role = models.CharField(max_length=12, choices=Role.choices)
+    multiple = models.DecimalField(
+        max_digits=5, decimal_places=2, help_text=_("Of the time limit, from registration")
+    )
+    explanation_hours = models.PositiveIntegerField(
+        default=24, help_text=_("Time the officer has to explain the delay")
+    )
+
+    class Meta:
+        ordering = ["level"]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.role} at {self.multiple}x"
+
+
+class ComplaintEscalation(models.Model):
+    """A complaint reaching a rung: at most one row per complaint and level (notified once)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="escalations")
+    level = models.PositiveSmallIntegerField()
+    role = models.CharField(max_length=12, choices=Role.choices)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    escalated_at = models.DateTimeField()
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "level"], name="one_escalation_per_level"),
+        ]
+        indexes = [models.Index(fields=["officer", "notified_at"], name="escalation_officer_idx")]
+
+
+class Explanation(models.Model):
+    """The "responsibility fixed" register: an officer asked why a complaint is overdue, and
+    their reply or its absence (no reply by `due_at`)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="explanations")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="explanations"
+    )
+    level = models.PositiveSmallIntegerField(default=0)  # 0: the assignee at breach
+    requested_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    reply = models.TextField(blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "officer"], name="one_explanation_each"),
+        ]
+        indexes = [models.Index(fields=["officer", "replied_at"], name="explanation_officer_idx")]
+
+
+class ConfirmationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the consumer")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+    LOCKED = "locked", _("Too many wrong codes")
+    EXPIRED = "expired", _("No answer in time")
+
+
+class ClosureConfirmation(models.Model):
+    """The consumer's word on one resolution: an OTP by SMS (given to the field team or sent
+    back) or a yes/no on WhatsApp, chat or IVR. A new resolution gets a new row."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="confirmations")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    otp_hash = models.CharField(max_length=128, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=ConfirmationStatus.choices, default=ConfirmationStatus.PENDING
+    )
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint"],
+                condition=Q(status="pending"),
+                name="one_pending_confirmation",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="confirmation_due_idx"),
+        ]

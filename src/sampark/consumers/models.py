@@ -35,6 +35,8 @@ class Consumer(TimeStampedModel):
     category = models.CharField(
         max_length=12, choices=ConsumerCategory.choices, default=ConsumerCategory.DOMESTIC
     )
+    # Annual fixed (demand) charges in rupees: SoP compensation is capped at 30% of it.
+    annual_fixed_charges = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     consent_sms = models.BooleanField(default=False)
     consent_whatsapp = models.BooleanField(default=False)
     address = models.CharField(max_length=300, blank=True)
