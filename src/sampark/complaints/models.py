@@ -195,6 +195,7 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     EXPLANATION = "explanation", _("Explanation")
     CONFIRMATION_SENT = "confirmation_sent", _("Confirmation requested")
+    NEEDS_OTHER_TEAM = "needs_other_team", _("Needs another team")
     RESOLUTION_REJECTED = "resolution_rejected", _("Resolution rejected by the consumer")
     COMPENSATION_CLAIMED = "compensation_claimed", _("Compensation claimed")
 
@@ -428,3 +429,23 @@ class ClosureConfirmation(models.Model):
         indexes = [
             models.Index(fields=["status", "expires_at"], name="confirmation_due_idx"),
         ]
+
+
+def _photo_path(instance: ComplaintPhoto, filename: str) -> str:
+    # Never the uploader's file name: it can carry anything; the complaint number is enough.
+    return f"complaints/{instance.complaint.number}/{clock.now():%Y%m%d%H%M%S%f}.jpg"
+
+
+class ComplaintPhoto(models.Model):
+    """A photo the field team attached (usually of the repaired fault), with the event it
+    belongs to."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
+    event = models.ForeignKey(
+        ComplaintEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos"
+    )
+    image = models.ImageField(upload_to=_photo_path)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()

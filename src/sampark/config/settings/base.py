@@ -105,6 +105,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Uploads (field photos). Served by Django itself only under DEBUG; a proxy serves them otherwise.
+MEDIA_URL = "media/"
+MEDIA_ROOT = env("SAMPARK_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 STATIC_ROOT = env("SAMPARK_STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on a missing root
 
@@ -245,6 +248,8 @@ SAMPARK_TELEGRAM_WEBHOOK_SECRET = env("SAMPARK_TELEGRAM_WEBHOOK_SECRET", default
 # consumers are reminded this long before it starts.
 SAMPARK_PLANNED_NOTICE_HOURS = env.int("SAMPARK_PLANNED_NOTICE_HOURS", default=24)
 SAMPARK_PLANNED_REMINDER_MINUTES = env.int("SAMPARK_PLANNED_REMINDER_MINUTES", default=60)
+# Hours a consumer has to confirm a resolution before it is closed as unconfirmed.
+SAMPARK_CONFIRMATION_HOURS = env.int("SAMPARK_CONFIRMATION_HOURS", default=24)
 
 # Zone stakeholder groups (docs/stakeholders.md).
 # Bulletins one member may be sent an hour; the rest wait for the next daily digest.
