@@ -19,6 +19,7 @@ class Action(StrEnum):
     OUTAGE_VIEW = "outage_view"
     OUTAGE_DECLARE = "outage_declare"  # declare, revise the ETR, restore, cancel
     CHAT_HANDLE = "chat_handle"  # take a chatbot handover and reply in the conversation
+    COMPENSATION_DECIDE = "compensation_decide"  # approve, reject and pay SoP claims
 
 
 OFFICERS = {Role.SDO, Role.XEN, Role.SE, Role.CE, Role.MD, Role.CHAIRMAN, Role.ADMIN}
@@ -35,6 +36,7 @@ ALLOWED: dict[Action, set[Role]] = {
     Action.OUTAGE_VIEW: DESK | FIELD,
     Action.OUTAGE_DECLARE: FIELD,
     Action.CHAT_HANDLE: DESK,
+    Action.COMPENSATION_DECIDE: OFFICERS,
 }
 
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from sampark.core import clock
 from sampark.core.errors import Conflict, ValidationFailed
 
+from .closure import closure_answer
 from .models import Complaint, ComplaintFeedback, EventKind, Status
-from .services import complaint_event_add, complaint_lock, complaint_transition
+from .services import complaint_event_add, complaint_lock
 
 
 def _consumer_label(channel: str) -> str:
@@ -23,24 +24,14 @@ def _consumer_label(channel: str) -> str:
 def complaint_resolution_answer(
     *, complaint: Complaint, confirmed: bool, channel: str
 ) -> Complaint:
-    """Confirmed: the complaint is closed. Rejected: it is reopened for the field to act again.
+    """Confirmed: the complaint is closed (closure confirmed). Rejected: it is reopened for the
+    field to act again, the resolution recorded as rejected and escalated one rung. Either way
+    the pending confirmation request is settled (sampark.complaints.closure).
 
     Only a complaint waiting for the consumer's word (status resolved) can be answered; a second
     answer is a Conflict and changes nothing.
     """
-    if complaint.status != Status.RESOLVED:
-        raise Conflict(
-            _("Complaint %(number)s is not waiting for your confirmation.")
-            % {"number": complaint.number},
-            code="not_awaiting_confirmation",
-        )
-    return complaint_transition(
-        complaint=complaint,
-        to_status=Status.CLOSED if confirmed else Status.REOPENED,
-        actor=None,
-        actor_label=_consumer_label(channel),
-        note="resolution confirmed by the consumer" if confirmed else "consumer says not resolved",
-    )
+    return closure_answer(complaint=complaint, confirmed=confirmed, channel=channel)
 
 
 def complaint_rate(

@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sampark.accounts.models import Role
 from sampark.consumers.models import Consumer
 from sampark.core import clock
-from sampark.accounts.models import Role
 from sampark.core.models import AreaType, Language
 from sampark.network.models import DistributionTransformer, Feeder, OrgUnit
 from sampark.outages.models import Outage
@@ -139,10 +139,13 @@ class Complaint(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # How it was closed: on the consumer's word, or by the sweep when they never answered.
-    closure = models.CharField(max_length=12, choices=Closure.choices, blank=True)
+    closure = models.CharField(
+        max_length=12, choices=Closure.choices, blank=True, default="", db_default=""
+    )
     # The escalation ladder (EscalationRule): the last level reached (0: only the assignee knows)
     # and when the next level is due; the sweep is one indexed range scan on the latter.
-    escalation_level = models.PositiveSmallIntegerField(default=0)
+    # Database defaults too: bulk loaders (benchmarks, importers) insert rows with plain SQL.
+    escalation_level = models.PositiveSmallIntegerField(default=0, db_default=0)
     next_escalation_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -370,6 +373,9 @@ class ComplaintEscalation(models.Model):
         ]
         indexes = [models.Index(fields=["officer", "notified_at"], name="escalation_officer_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: level {self.level} ({self.role})"
+
 
 class Explanation(models.Model):
     """The "responsibility fixed" register: an officer asked why a complaint is overdue, and
@@ -390,6 +396,9 @@ class Explanation(models.Model):
             models.UniqueConstraint(fields=["complaint", "officer"], name="one_explanation_each"),
         ]
         indexes = [models.Index(fields=["officer", "replied_at"], name="explanation_officer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.officer_id} level {self.level}"
 
 
 class ConfirmationStatus(models.TextChoices):
@@ -430,6 +439,9 @@ class ClosureConfirmation(models.Model):
             models.Index(fields=["status", "expires_at"], name="confirmation_due_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.status}"
+
 
 def _photo_path(instance: ComplaintPhoto, filename: str) -> str:
     # Never the uploader's file name: it can carry anything; the complaint number is enough.
@@ -449,3 +461,6 @@ class ComplaintPhoto(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.image.name}"

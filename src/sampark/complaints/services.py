@@ -23,6 +23,13 @@ from sampark.outages.models import Outage
 from sampark.outages.selectors import consumer_out_exists, outages_active_for_consumer
 from sampark.outages.services import outage_report_add
 
+from .escalation import escalation_first_at, escalation_shift, explanations_request
+from .informing import (
+    complaint_assignee_tell,
+    complaint_inform_assigned,
+    complaint_inform_registered,
+    complaint_inform_transition,
+)
 from .models import (
     OPEN_STATUSES,
     SLA_RUNNING_STATUSES,
@@ -241,6 +248,7 @@ def _complaint_create(
         registered_at=now,
         due_at=terms.due_at,
         sla_hours=terms.hours,
+        next_escalation_at=escalation_first_at(due_at=terms.due_at, sla_hours=terms.hours),
     )
     complaint_event_add(
         complaint=complaint,
@@ -251,6 +259,7 @@ def _complaint_create(
         to_status=Status.REGISTERED,
         note=f"via {channel}; due in {terms.hours} h",
     )
+    complaint_inform_registered(complaint=complaint)
     if outage is not None:
         _outage_link(complaint=complaint, outage=outage, at=now)
         return complaint
@@ -311,6 +320,8 @@ def _assign(
         assignee=assignee,
         note=note,
     )
+    complaint_assignee_tell(complaint=complaint, assignee=assignee)
+    complaint_inform_assigned(complaint=complaint, assignee=assignee)
 
 
 def complaint_lock(*, complaint_id: int) -> Complaint:
@@ -358,6 +369,7 @@ def complaint_transition(
             paused = now - locked.paused_since
             locked.paused_seconds += int(paused.total_seconds())
             locked.due_at += paused
+            locked.next_escalation_at = escalation_shift(at=locked.next_escalation_at, by=paused)
             locked.paused_since = None
         if to_status == Status.WAITING_CONSUMER:
             locked.paused_since = now
@@ -379,6 +391,11 @@ def complaint_transition(
             to_status=to_status,
             note=note,
         )
+        complaint_inform_transition(complaint=locked, to_status=to_status)
+        if to_status == Status.RESOLVED:
+            from .closure import closures_request  # closure builds on this module
+
+            closures_request(complaint_ids=[locked.pk], resolved_by=actor, now=now)
     return locked
 
 
@@ -407,6 +424,7 @@ def complaints_mark_breached(*, now: datetime | None = None) -> int:
             )
             for pk, status, assignee_id in rows
         )
+        explanations_request(pairs=[(pk, a) for pk, _s, a in rows], level=0, now=now)
         for batch in chunked((pk for pk, _s, _a in rows), 5000):
             Complaint.objects.filter(id__in=batch).update(sla_breached_at=now)
     return len(rows)
@@ -454,4 +472,7 @@ def complaints_resolve_restored(*, now: datetime | None = None) -> int:
             Complaint.objects.filter(id__in=batch).update(
                 status=Status.RESOLVED, resolved_at=now, updated_at=now
             )
+        from .closure import closures_request  # closure builds on this module
+
+        closures_request(complaint_ids=[pk for pk, _s, _o in rows], resolved_by=None, now=now)
     return len(rows)

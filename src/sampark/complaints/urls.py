@@ -6,7 +6,7 @@ from django.urls import path
 
 from sampark.accounts import urls as accounts_urls
 
-from . import views
+from . import closure_views, compensation_views, escalation_views, field_views, views
 
 app_name = "staff"
 
@@ -27,4 +27,8 @@ urlpatterns = [
         name="complaint_transition",
     ),
     path("complaints/<str:number>/assign/", views.complaint_assign_post, name="complaint_assign"),
+    path("complaints/<str:number>/closure/", closure_views.closure_post, name="complaint_closure"),
+    *compensation_views.urlpatterns,  # compensation/ (the claims register) and compensation.csv
+    *escalation_views.urlpatterns,  # explanations/ (the register) and explanations/<id>/reply
+    *field_views.urlpatterns,  # field/, field/<number>/, field/<number>/<action>/ (JE's phone)
 ]

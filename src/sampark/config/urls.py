@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -17,3 +19,6 @@ urlpatterns = [
     path("chat/", include("sampark.channels.web.urls", namespace="webchat")),  # public web chat
     path("", RedirectView.as_view(pattern_name="staff:home", permanent=False)),
 ]
+# Field photos under DEBUG only (static() is empty otherwise); in production the proxy serves
+# MEDIA_ROOT at MEDIA_URL (docs/field.md).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

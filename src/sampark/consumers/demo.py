@@ -24,7 +24,7 @@ from sampark.network.models import FeederNature
 from .importers import WRITE_FIELDS
 from .models import Consumer, ConsumerCategory
 
-COLUMNS = ("created_at", "updated_at", "account_number", *WRITE_FIELDS)
+COLUMNS = ("created_at", "updated_at", "account_number", *WRITE_FIELDS, "annual_fixed_charges")
 # First digit of the 10-digit account number, per discom.
 ACCOUNT_DIGIT = {"PVVNL": 1, "DVVNL": 2, "MVVNL": 3, "PuVVNL": 4, "KESCO": 5}
 POOL = 4096  # per-row choices are draws from pools this big
@@ -34,6 +34,24 @@ HINDI = {AreaType.URBAN: 0.80, AreaType.TEHSIL: 0.92, AreaType.RURAL: 0.97}
 WHATSAPP = {AreaType.URBAN: 0.30, AreaType.TEHSIL: 0.20, AreaType.RURAL: 0.12}  # of mobiles
 EMAIL = {AreaType.URBAN: 0.12, AreaType.TEHSIL: 0.05, AreaType.RURAL: 0.01}  # of mobiles
 SMS_CONSENT = 0.85  # of mobiles
+
+# Annual fixed charges (the cap of SoP compensation is 30% of them): sanctioned load x fixed
+# charge per kW (per BHP for tube wells) per month x 12. The rates are approximate UPERC tariff
+# figures (LMV-1 domestic Rs 110/kW urban, Rs 90/kW rural; LMV-2 commercial Rs 330/kW; LMV-6
+# industrial Rs 290/kW; LMV-5 tube wells Rs 170/BHP); a demo assumption, not a tariff table.
+# category: (loads in kW or BHP, weights)
+LOADS = {
+    "domestic": ((1, 2, 3, 4, 5), (40, 30, 15, 10, 5)),
+    "commercial": ((1, 2, 3, 5, 10), (25, 30, 20, 15, 10)),
+    "industrial": ((10, 20, 30, 50, 75), (30, 25, 20, 15, 10)),
+    "agricultural": ((5, 7, 8, 10), (40, 30, 20, 10)),
+}
+FIXED_PER_MONTH = {  # (urban or tehsil, rural) rupees per kW or BHP per month
+    "domestic": (110, 90),
+    "commercial": (330, 330),
+    "industrial": (290, 290),
+    "agricultural": (170, 170),
+}
 ALT_MOBILE = 0.08  # of mobiles
 
 D, C, I, A = (  # noqa: E741 - short names keep the table below readable
@@ -120,13 +138,16 @@ class _Pools:
         self.names = full_names()
         self.emails = [_email_local(name) for name in self.names]
         self.series = ["+91" + s for s in MOBILE_SERIES.split()]
-        self._profiles: dict[tuple[str, str], list[tuple[bool, bool, bool, str, str, bool, bool]]]
+        self._profiles: dict[
+            tuple[str, str], list[tuple[bool, bool, bool, str, str, bool, bool, int]]
+        ]
         self._profiles = {}
 
     def profiles(
         self, area: str, nature: str
-    ) -> list[tuple[bool, bool, bool, str, str, bool, bool]]:
-        """(has mobile, has alt mobile, has e-mail, language, category, SMS, WhatsApp)."""
+    ) -> list[tuple[bool, bool, bool, str, str, bool, bool, int]]:
+        """(has mobile, has alt mobile, has e-mail, language, category, SMS, WhatsApp,
+        annual fixed charges in rupees)."""
         key = (area, nature if nature in CATEGORY_MIX else "")
         if key not in self._profiles:
             rand = self.rng.random
@@ -145,10 +166,17 @@ class _Pools:
                         category,
                         mobile and rand() < SMS_CONSENT,
                         mobile and rand() < WHATSAPP[AreaType(area)],
+                        self._fixed_charges(category, area),
                     )
                 )
             self._profiles[key] = pool
         return self._profiles[key]
+
+    def _fixed_charges(self, category: str, area: str) -> int:
+        loads, weights = LOADS[category]
+        (load,) = self.rng.choices(loads, weights=weights)
+        urban, rural = FIXED_PER_MONTH[category]
+        return load * (rural if area == AreaType.RURAL else urban) * 12
 
 
 def consumers_demo_rows(
@@ -181,9 +209,9 @@ def consumers_demo_rows(
             for _ in range(dt.consumers):
                 account += gaps[int(rand() * 5)]
                 house += 1 + (rand() < 0.2)
-                has_mobile, has_alt, has_email, language, category, sms, whatsapp = profiles[
-                    int(rand() * POOL)
-                ]
+                has_mobile, has_alt, has_email, language, category, sms, whatsapp, charges = (
+                    profiles[int(rand() * POOL)]
+                )
                 who = int(rand() * n_names)
                 mobile = alt = None
                 email = ""
@@ -213,6 +241,7 @@ def consumers_demo_rows(
                     subdivision_id,
                     area,
                     a_class,
+                    charges,
                 )
         next_account[feeder.discom] = account
 

@@ -1,8 +1,9 @@
 """Consumer importer: one CSV row per consumer, upserted by account number.
 
 Columns (see docs/importing.md): account_number, name, mobile, alt_mobile, email, language,
-category, consent_sms, consent_whatsapp, dt_code, address, latitude, longitude. The feeder,
-sub-division, area type and A-class flag are derived from the DT, never read from the file.
+category, consent_sms, consent_whatsapp, dt_code, address, latitude, longitude and the optional
+annual_fixed_charges (rupees; kept as it is on re-import when the file has no such column). The
+feeder, sub-division, area type and A-class flag are derived from the DT, never read from it.
 Rows are streamed in chunks (memory stays flat apart from the account numbers seen, needed to
 report duplicates); a file with any bad row writes nothing unless `skip_invalid`.
 """
@@ -14,6 +15,7 @@ import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -57,6 +59,7 @@ CONSUMER_COLUMNS = (
     "address",
     "latitude",
     "longitude",
+    "annual_fixed_charges",
 )
 CONSUMER_REQUIRED = ("account_number", "name", "dt_code")
 # Written and compared on re-import, in this order (created_at/updated_at/account_number aside).
@@ -81,6 +84,11 @@ WRITE_FIELDS = (
 
 BAD_ACCOUNT = _("An account number has exactly 10 digits.")
 BAD_EMAIL = _("Enter a valid e-mail address.")
+BAD_CHARGES = _("'%(value)s' is not an amount in rupees (a number, 0 or more).")
+# Optional: the cap of SoP compensation (30% of it). Written after WRITE_FIELDS, and only when
+# the file has the column, so an older export does not wipe the figures on re-import.
+CHARGES = "annual_fixed_charges"
+CHARGES_LIMIT = Decimal("99999999.99")  # the column's 10 digits, 2 after the point
 UNKNOWN_DT = _("No distribution transformer has code '%(code)s'.")
 DUPLICATE_ACCOUNT = _("Account number %(account)s already appears in row %(row)d.")
 
@@ -139,6 +147,7 @@ class _Parsed:
     values: list[object]  # WRITE_FIELDS up to longitude; the DT-derived ones are appended
     dt_code: str
     errors: list[RowError]
+    charges: Decimal  # 0 when not given
 
 
 class _ConsumerImport:
@@ -152,6 +161,7 @@ class _ConsumerImport:
         # With an empty table there is nothing to compare against (accounts are unique per file).
         self.table_was_empty = not Consumer.objects.exists()
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.charges_given = False  # the file has an annual_fixed_charges column
 
     def run(self, rows: Records, chunk_size: int) -> None:
         for index, chunk in enumerate(chunked(rows, chunk_size)):
@@ -161,6 +171,7 @@ class _ConsumerImport:
                     self.report.row_rejected(missing)
                     self.report.refused = True
                     return
+                self.charges_given = CHARGES in chunk[0][1]
             parsed = [self._parse(row, record) for row, record in chunk]
             valid = self._resolve(parsed)
             # Once the file is known to be refused, keep validating but stop writing.
@@ -190,7 +201,22 @@ class _ConsumerImport:
             r.coordinate("longitude", limit=180),
         ]
         dt_code = r.text("dt_code", required=True, max_length=40)
-        return _Parsed(row, account, values, dt_code, r.errors)
+        charges = self._charges(r)
+        return _Parsed(row, account, values, dt_code, r.errors, charges)
+
+    @staticmethod
+    def _charges(r: RowReader) -> Decimal:
+        value = (r.record.get(CHARGES) or "").strip().replace(",", "")
+        if not value:
+            return Decimal(0)
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite() or not 0 <= number <= CHARGES_LIMIT:
+            r.error(CHARGES, BAD_CHARGES % {"value": r.record.get(CHARGES)})
+            return Decimal(0)
+        return number.quantize(Decimal("0.01"))
 
     @staticmethod
     def _mobile(r: RowReader, name: str) -> str | None:
@@ -237,26 +263,28 @@ class _ConsumerImport:
 
     def _write(self, valid: Sequence[_Parsed]) -> None:
         existing: dict[str, tuple[object, ...]] = {}
+        fields = (*WRITE_FIELDS, CHARGES) if self.charges_given else WRITE_FIELDS
         if not self.table_was_empty:
             for batch in chunked([p.account for p in valid], IN_BATCH):
                 qs = Consumer.objects.filter(account_number__in=batch)
-                for row in qs.values_list("account_number", "id", *WRITE_FIELDS):
+                for row in qs.values_list("account_number", "id", *fields):
                     existing[row[0]] = row[1:]
         inserts: list[tuple[object, ...]] = []
         updates: list[tuple[Any, ...]] = []
         for p in valid:
             current = existing.get(p.account)
+            values = [*p.values, p.charges] if self.charges_given else p.values
             if current is None:
-                inserts.append((self.now, self.now, p.account, *p.values))
-            elif list(current[1:]) != p.values:
-                updates.append((*p.values, self.now, current[0]))
+                inserts.append((self.now, self.now, p.account, *p.values, p.charges))
+            elif list(current[1:]) != values:
+                updates.append((*values, self.now, current[0]))
             else:
                 self.counts.unchanged += 1
-        columns = ["created_at", "updated_at", "account_number", *WRITE_FIELDS]
+        columns = ["created_at", "updated_at", "account_number", *WRITE_FIELDS, CHARGES]
         self.counts.created += rows_insert(model=Consumer, columns=columns, rows=inserts)
         if updates:
             table = connection.ops.quote_name(Consumer._meta.db_table)
-            names = [*WRITE_FIELDS, "updated_at"]
+            names = [*fields, "updated_at"]
             assignments = ", ".join(f"{connection.ops.quote_name(n)} = %s" for n in names)
             with connection.cursor() as cursor:
                 cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", updates)

@@ -36,7 +36,9 @@ class Consumer(TimeStampedModel):
         max_length=12, choices=ConsumerCategory.choices, default=ConsumerCategory.DOMESTIC
     )
     # Annual fixed (demand) charges in rupees: SoP compensation is capped at 30% of it.
-    annual_fixed_charges = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    annual_fixed_charges = models.DecimalField(
+        max_digits=10, decimal_places=2, default=0, db_default=0
+    )
     consent_sms = models.BooleanField(default=False)
     consent_whatsapp = models.BooleanField(default=False)
     address = models.CharField(max_length=300, blank=True)

@@ -187,6 +187,68 @@ TEMPLATES: dict[str, Template] = {
             en="{zone}: you will get every bulletin as it happens. Send DIGEST for one daily "
             "digest. -{sender}",
         ),
+        # One digest per officer per escalation sweep (complaints/escalation.py).
+        Template(
+            "escalation_digest",
+            hi="{count} शिकायतें समय-सीमा से बहुत देर होने पर आपके स्तर ({role}, स्तर {level}) तक "
+            "पहुँचीं। देरी का स्पष्टीकरण दें: {link} -{sender}",
+            en="{count} overdue complaint(s) escalated to you ({role}, level {level}). "
+            "Explain the delay: {link} -{sender}",
+        ),
+        # SoP compensation raised without the consumer asking (complaints/compensation.py).
+        Template(
+            "compensation_claim_raised",
+            hi="शिकायत {number} के निस्तारण में देरी पर आपका क्षतिपूर्ति दावा {claim} दर्ज किया गया: "
+            "₹{amount}, भुगतान {pay_by} तक। -{sender}",
+            en="Compensation claim {claim} for the delay on complaint {number} is registered: "
+            "Rs {amount}, to be paid by {pay_by}. -{sender}",
+            urgent=False,
+        ),
+        # Closure only with the consumer's word (complaints/closure.py): a yes/no on WhatsApp
+        # (the approved template carries Yes / No quick-reply buttons), an OTP by SMS.
+        Template(
+            "closure_question",
+            hi="शिकायत {number}: फील्ड टीम ने इसे हल बताया है। क्या आपकी समस्या हल हो गई? "
+            "हाँ या नहीं लिखें। {hours} घंटे में उत्तर न मिलने पर शिकायत बंद हो जाएगी। -{sender}",
+            en="Complaint {number}: the field team has marked it resolved. Is your problem "
+            "solved? Reply YES or NO. Without an answer in {hours} hours it will be closed. "
+            "-{sender}",
+        ),
+        Template(
+            "closure_otp",
+            hi="शिकायत {number} हल बताई गई है। हल हो गई हो तो OTP {otp} फील्ड टीम को दें या "
+            "हाँ {otp} भेजें; नहीं तो नहीं भेजें। {hours} घंटे तक मान्य। -{sender}",
+            en="Complaint {number} is marked resolved. If solved, give OTP {otp} to the field "
+            "team or reply YES {otp}; if not, reply NO. Valid {hours} hours. -{sender}",
+        ),
+        # The JE told of a new complaint; the link opens it on the phone page (complaints/field).
+        Template(
+            "field_complaint_new",
+            hi="नई शिकायत {number}: {category}, {place}. खोलें: {link} -{sender}",
+            en="New complaint {number}: {category}, {place}. Open: {link} -{sender}",
+        ),
+        # Keeping the consumer informed, one message per step (complaints/informing.py).
+        Template(
+            "complaint_registered",
+            hi="आपकी शिकायत {number} दर्ज हो गई है। निस्तारण की समय-सीमा: {due}. -{sender}",
+            en="Your complaint {number} is registered. It is due to be resolved by {due}. "
+            "-{sender}",
+        ),
+        Template(
+            "complaint_assigned",
+            hi="शिकायत {number} संबंधित अभियंता को सौंप दी गई है। -{sender}",
+            en="Complaint {number} has been given to the engineer responsible. -{sender}",
+        ),
+        Template(
+            "complaint_assigned_officer",
+            hi="शिकायत {number} अभियंता {name} ({phone}) को सौंप दी गई है। -{sender}",
+            en="Complaint {number} has been given to engineer {name} ({phone}). -{sender}",
+        ),
+        Template(
+            "complaint_on_site",
+            hi="शिकायत {number}: हमारी टीम मौके पर पहुँच गई है, काम जारी है। -{sender}",
+            en="Complaint {number}: our team has reached the site and is at work. -{sender}",
+        ),
     )
 }
 

@@ -10,7 +10,12 @@ from dataclasses import dataclass
 
 from django_tasks.base import Task
 
-from sampark.complaints.tasks import complaints_outage_sweep, complaints_sla_sweep
+from sampark.complaints.tasks import (
+    closures_expire_sweep,
+    compensation_claims_sweep,
+    complaints_outage_sweep,
+    complaints_sla_sweep,
+)
 from sampark.notifications.tasks import notifications_dispatch
 from sampark.outages.tasks import (
     outages_overdue_sweep,
@@ -31,6 +36,8 @@ class PeriodicJob:
 JOBS: list[PeriodicJob] = [
     PeriodicJob(task=complaints_sla_sweep, seconds=60),
     PeriodicJob(task=complaints_outage_sweep, seconds=15),
+    PeriodicJob(task=closures_expire_sweep, seconds=60),
+    PeriodicJob(task=compensation_claims_sweep, seconds=600),
     PeriodicJob(task=outages_start_sweep, seconds=30),
     PeriodicJob(task=outages_reminder_sweep, seconds=60),
     PeriodicJob(task=outages_overdue_sweep, seconds=60),

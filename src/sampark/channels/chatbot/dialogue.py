@@ -28,7 +28,7 @@ from sampark.core.models import Language
 from sampark.public.normalize import has_devanagari, text_key
 
 from ..models import Conversation, Handover
-from . import actions, commands, identity, states
+from . import actions, closure, commands, identity, states
 from .nlu import nlu_classify
 from .replies import (
     MENU,
@@ -112,7 +112,12 @@ class Step:
             self.say(_("Your message is too long for me. Please write the problem in a few lines."))
             return
         text = self.option_chosen(text)
-        if commands.command(self, text) or states.expected(self, text):
+        if (
+            commands.command(self, text)
+            or closure.code_sent(self, text)
+            or states.expected(self, text)
+            or closure.answered(self, text)
+        ):
             return
         self.understand(text)
 

@@ -42,4 +42,6 @@ NO_POWER_COMMANDS = _words("nopower", "nosupply", "बिजलीनहीं",
 STATUS_COMMANDS = _words("status", "स्थिति", "sthiti", "स्टेटस")
 STOP_COMMANDS = _words("stop", "बंद", "band", "रोकें")
 START_COMMANDS = _words("start", "शुरू", "shuru", "चालू")
+# YES <otp>: the consumer confirms a resolution with the code sent by SMS (closure.py).
+CLOSURE_YES_COMMANDS = _words("yes", "haan", "han", "हाँ", "हां", "जी")
 SKIP_ACCOUNT_WORDS = _words("no account", "pata nahi", "पता नहीं", "nahi pata", "dont know")

@@ -250,6 +250,10 @@ SAMPARK_PLANNED_NOTICE_HOURS = env.int("SAMPARK_PLANNED_NOTICE_HOURS", default=2
 SAMPARK_PLANNED_REMINDER_MINUTES = env.int("SAMPARK_PLANNED_REMINDER_MINUTES", default=60)
 # Hours a consumer has to confirm a resolution before it is closed as unconfirmed.
 SAMPARK_CONFIRMATION_HOURS = env.int("SAMPARK_CONFIRMATION_HOURS", default=24)
+# Where staff reach this server: links in SMS (the JE's new-complaint link) are absolute.
+SAMPARK_PUBLIC_URL = env("SAMPARK_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Tell the consumer the assigned engineer's name and phone (some utilities do not allow it).
+SAMPARK_SHOW_OFFICER_CONTACT = env.bool("SAMPARK_SHOW_OFFICER_CONTACT", default=True)
 
 # Zone stakeholder groups (docs/stakeholders.md).
 # Bulletins one member may be sent an hour; the rest wait for the next daily digest.

@@ -13,8 +13,18 @@ from playwright.sync_api import Page, expect
 from sampark.channels.models import Conversation
 from sampark.channels.services import chat_agent_reply
 from sampark.complaints.models import Complaint
+from sampark.testing.reference import reference_data_ensure
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Real transactions (the live server is another thread). Not serialized_rollback: restoring
+# its copy collides with content types that other transactional tests re-create after their
+# flush; the reference rows the flush removes are loaded again instead.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data() -> None:
+    reference_data_ensure()
+
 
 PHONE = (375, 700)
 NO_POWER = "बिजली नहीं आ रही है"

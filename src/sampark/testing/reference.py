@@ -1,0 +1,29 @@
+"""Reference data the migrations load (SLA policies, the escalation ladder), loaded again for
+tests that run in real transactions: a transactional test's flush empties every table, data
+migrations included, and restoring a serialized copy races with the content types that other
+transactional tests re-create."""
+
+from __future__ import annotations
+
+from sampark.complaints.models import EscalationRule, SlaPolicy
+from sampark.complaints.sla_defaults import default_rows
+
+# The same rows as migration complaints/0006_escalation_defaults.
+LADDER = [
+    (1, "sdo", "1.00"),
+    (2, "xen", "1.50"),
+    (3, "se", "2.00"),
+    (4, "ce", "3.00"),
+    (5, "md", "4.00"),
+]
+
+
+def reference_data_ensure() -> None:
+    """The migrations' reference rows, when a flush took them away (idempotent)."""
+    if not SlaPolicy.objects.exists():
+        SlaPolicy.objects.bulk_create(SlaPolicy(**row) for row in default_rows())
+    if not EscalationRule.objects.exists():
+        EscalationRule.objects.bulk_create(
+            EscalationRule(level=level, role=role, multiple=multiple, explanation_hours=24)
+            for level, role, multiple in LADDER
+        )
