@@ -7,19 +7,11 @@ from typing import Any
 
 from django import template
 
-from sampark.accounts.models import StaffUser
-from sampark.accounts.permissions import Action, can
 from sampark.notifications.selectors import recipient_mask
 
 register = template.Library()
 
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
-
-
-@register.filter
-def can_handle_chats(user: Any) -> bool:
-    """Whether base.html shows the "Chats" link: only roles that may take a handover."""
-    return isinstance(user, StaffUser) and can(user, Action.CHAT_HANDLE)
 
 
 @register.filter
