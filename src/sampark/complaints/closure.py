@@ -36,6 +36,7 @@ from sampark.core.errors import Conflict, NotFound, ValidationFailed
 from sampark.notifications.models import NotificationChannel
 from sampark.notifications.services import notification_enqueue
 
+from .informing import complaint_consumer_address
 from .models import (
     Channel,
     Closure,
@@ -110,14 +111,8 @@ class _Ask:
 def _ask_for(complaint: Complaint, *, resolved_by: StaffUser | None, now: datetime) -> _Ask:
     """WhatsApp when the consumer opted in (DESIGN.md section 5), otherwise SMS with an OTP to
     the registered mobile (or the mobile the caller gave, for a caller not on the registry)."""
-    consumer = complaint.consumer
-    channel: str
-    if consumer is not None and consumer.consent_whatsapp and consumer.mobile:
-        channel, recipient, otp, hashed = NotificationChannel.WHATSAPP, consumer.mobile, "", ""
-    else:
-        recipient = (consumer.mobile if consumer else None) or complaint.contact_mobile or ""
-        otp, hashed = _otp_new()
-        channel = NotificationChannel.SMS if recipient else ""
+    channel, recipient = complaint_consumer_address(complaint) or ("", "")
+    otp, hashed = ("", "") if channel == NotificationChannel.WHATSAPP else _otp_new()
     row = ClosureConfirmation(
         complaint=complaint,
         resolved_by=resolved_by,

@@ -34,6 +34,7 @@ from sampark.core.errors import Conflict, NotFound, ValidationFailed
 from sampark.notifications.models import NotificationChannel
 from sampark.notifications.services import notification_enqueue
 
+from .informing import complaint_consumer_address
 from .models import (
     Channel,
     ClaimSource,
@@ -309,15 +310,13 @@ def _raise(*, complaints: list[Complaint], rates: Rates, now: datetime) -> int:
 def _consumer_tell(*, claim: CompensationClaim) -> None:
     """One message per claim (topic `claim:<id>`): WhatsApp if they opted in, else SMS, which
     as a message about their own complaint needs no marketing consent."""
-    complaint = claim.complaint
-    consumer = complaint.consumer
-    mobile = (consumer.mobile if consumer else None) or complaint.contact_mobile
-    if not mobile:
+    address = complaint_consumer_address(claim.complaint)
+    if address is None:
         log.info("claim %s: no mobile on file, consumer not told", claim.number)
         return
-    whatsapp = consumer is not None and consumer.consent_whatsapp
+    channel, mobile = address
     try:
-        _enqueue(claim=claim, mobile=mobile, whatsapp=whatsapp)
+        _enqueue(claim=claim, mobile=mobile, whatsapp=channel == NotificationChannel.WHATSAPP)
     except ValidationFailed as error:  # a stored number gone bad must not stop the sweep
         log.warning("claim %s: consumer not told: %s", claim.number, error.text())
 

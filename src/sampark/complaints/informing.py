@@ -64,8 +64,10 @@ def _short(text: str) -> str:
     return text if len(text) <= VARIABLE_MAX else text[: VARIABLE_MAX - 1] + "…"
 
 
-def _consumer_address(complaint: Complaint) -> tuple[str, str] | None:
-    """(channel, recipient): WhatsApp to a consumer who opted in, else SMS; None: no mobile."""
+def complaint_consumer_address(complaint: Complaint) -> tuple[str, str] | None:
+    """Where messages about a complaint go, as (channel, recipient): WhatsApp to a consumer who
+    opted in, else SMS to the registered mobile or the caller's; None: no mobile at all. A
+    message about the consumer's own complaint needs no broadcast consent."""
     consumer = complaint.consumer
     if consumer is not None and consumer.consent_whatsapp and consumer.mobile:
         return NotificationChannel.WHATSAPP, consumer.mobile
@@ -76,7 +78,7 @@ def _consumer_address(complaint: Complaint) -> tuple[str, str] | None:
 def _consumer_tell(
     *, complaint: Complaint, event: str, template_key: str, variables: dict[str, object]
 ) -> None:
-    address = _consumer_address(complaint)
+    address = complaint_consumer_address(complaint)
     if address is None:
         return
     channel, recipient = address
