@@ -47,6 +47,7 @@ from .models import (
     Status,
 )
 from .services import complaint_event_add, complaint_lock
+from .sla import sla_policy_for
 
 log = logging.getLogger(__name__)
 
@@ -86,14 +87,7 @@ def _money(value: Decimal) -> Decimal:
 
 def _policy_rate(*, category: str, area_type: str, a_class: bool) -> Decimal:
     """Rupees per day from the most specific policy row (the rule of `sla.sla_terms`)."""
-    policy = (
-        SlaPolicy.objects.filter(
-            category=category, area_type=area_type, a_class_city__in=[a_class, False]
-        )
-        .order_by("-a_class_city")
-        .only("compensation_per_day")
-        .first()
-    )
+    policy = sla_policy_for(category=category, area_type=area_type, a_class=a_class)
     return Decimal(policy.compensation_per_day if policy else 0)
 
 

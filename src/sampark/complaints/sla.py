@@ -20,12 +20,16 @@ class SlaTerms:
     due_at: datetime
 
 
-def sla_terms(*, category: str, area_type: str, a_class: bool, start: datetime) -> SlaTerms:
+def sla_policy_for(*, category: str, area_type: str, a_class: bool) -> SlaPolicy | None:
     """The most specific policy wins: the A-class row if the city is A-class, else the plain one."""
     rows = SlaPolicy.objects.filter(
         category=category, area_type=area_type, a_class_city__in=[a_class, False]
     ).order_by("-a_class_city")
-    policy = rows.first()
+    return rows.first()
+
+
+def sla_terms(*, category: str, area_type: str, a_class: bool, start: datetime) -> SlaTerms:
+    policy = sla_policy_for(category=category, area_type=area_type, a_class=a_class)
     if policy is None:
         log.error("no SLA policy for %s/%s; using %s h", category, area_type, FALLBACK_HOURS)
         hours = FALLBACK_HOURS
