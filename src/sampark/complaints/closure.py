@@ -36,7 +36,7 @@ from sampark.core.errors import Conflict, NotFound, ValidationFailed
 from sampark.notifications.models import NotificationChannel
 from sampark.notifications.services import notification_enqueue
 
-from .informing import complaint_consumer_address
+from .informing import complaint_consumer_address, complaint_inform_rating_request
 from .models import (
     Channel,
     Closure,
@@ -358,7 +358,12 @@ def closure_answer(*, complaint: Complaint, confirmed: bool, channel: str) -> Co
 
 
 def closure_confirm_by_otp(
-    *, complaint: Complaint, otp: str, channel: str, actor: StaffUser | None = None
+    *,
+    complaint: Complaint,
+    otp: str,
+    channel: str,
+    actor: StaffUser | None = None,
+    rating_request: bool = True,
 ) -> Complaint:
     """Close on the consumer's code: typed by the field engineer (`actor`) it was given to, or
     sent back by the consumer's SMS (`YES <otp>`, actor None).
@@ -366,6 +371,8 @@ def closure_confirm_by_otp(
     Right code: closed, confirmed. Wrong code: ValidationFailed with the attempts left, the
     attempt counted and nothing else changed; the third wrong code locks the request (a new code
     comes from `closure_resend`). Expired, locked or already answered: Conflict, nothing changed.
+    Closed: the consumer is asked for a 1-5 rating by one message after commit, unless
+    `rating_request` is False (the chatbot asks in the conversation itself).
     """
     _authorize(actor=actor, complaint=complaint)
     code = "".join(ch for ch in str(otp).translate(DIGITS) if ch.isdigit())
@@ -384,7 +391,7 @@ def closure_confirm_by_otp(
             raise Conflict(EXPIRED, code="confirmation_expired")
         if _otp_matches(stored=pending.otp_hash, otp=code):
             by = "entered by the field team" if actor is not None else f"sent back by {channel}"
-            return _close(
+            closed = _close(
                 complaint=locked,
                 pending=pending,
                 actor=actor,
@@ -392,6 +399,9 @@ def closure_confirm_by_otp(
                 note=f"resolution confirmed with the consumer's OTP ({by})",
                 now=now,
             )
+            if rating_request:
+                complaint_inform_rating_request(complaint=closed)
+            return closed
         pending.attempts += 1
         left = OTP_MAX_ATTEMPTS - pending.attempts
         if left <= 0:

@@ -150,7 +150,7 @@ def complaint_compensable(*, complaint: Complaint) -> bool:
     return rate > 0
 
 
-def _late(complaint: Complaint) -> bool:
+def complaint_late(complaint: Complaint) -> bool:
     """Marked by the SLA sweep, or resolved after its due time before the sweep came by."""
     if complaint.sla_breached_at is not None:
         return True
@@ -168,7 +168,7 @@ def compensation_claim_lodge(*, complaint: Complaint, channel: str) -> Lodged:
         existing = CompensationClaim.objects.filter(complaint=locked).first()
         if existing is not None:
             return Lodged(claim=existing, created=False)
-        if not _late(locked):
+        if not complaint_late(locked):
             raise Conflict(
                 _("Complaint %(number)s has not passed its time limit, so no compensation is due.")
                 % {"number": locked.number},

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -26,11 +27,18 @@ from django.views.decorators.http import require_GET, require_POST
 from sampark.accounts.auth import staff_of
 from sampark.accounts.models import StaffUser
 from sampark.accounts.permissions import Action, can
-from sampark.core.errors import SamparkError
+from sampark.core.errors import NotFound, SamparkError
 
-from .compensation import compensation_claim_decide, compensation_claim_pay
+from .compensation import (
+    compensation_claim_decide,
+    compensation_claim_lodge,
+    compensation_claim_pay,
+    complaint_compensable,
+    complaint_late,
+)
 from .compensation_selectors import RegisterFilters, compensation_register
-from .models import ClaimSource, ClaimStatus, CompensationClaim
+from .models import Channel, ClaimSource, ClaimStatus, CompensationClaim, Complaint
+from .selectors import complaint_get_for_staff
 
 PAGE_SIZE = 50
 
@@ -134,6 +142,46 @@ def compensation_pay_post(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("staff:compensation")
 
 
+# --- Lodged by an agent for a caller (the complaint's page) -----------------------------------
+
+
+def claim_lodge_offered(*, user: StaffUser, complaint: Complaint) -> bool:
+    """The complaint page's "Lodge compensation claim" button: desk and field staff (the page
+    is already scoped), a complaint past its limit (as `compensation_claim_lodge` judges it), in
+    a compensable category, with no claim yet."""
+    if not can(user, Action.COMPLAINT_REGISTER):
+        return False
+    if (
+        not complaint_late(complaint)
+        or CompensationClaim.objects.filter(complaint=complaint).exists()
+    ):
+        return False
+    return complaint_compensable(complaint=complaint)
+
+
+@login_required
+@require_POST
+def compensation_lodge_post(request: HttpRequest, number: str) -> HttpResponse:
+    user = staff_of(request)
+    if not can(user, Action.COMPLAINT_REGISTER):
+        raise PermissionDenied
+    try:
+        complaint = complaint_get_for_staff(user=user, number=number)
+    except NotFound:
+        raise Http404 from None
+    try:
+        lodged = compensation_claim_lodge(complaint=complaint, channel=Channel.AGENT)
+    except SamparkError as error:
+        messages.error(request, error.text())
+    else:
+        if lodged.created:
+            text = _("Compensation claim %(claim)s lodged for the consumer.")
+        else:
+            text = _("Compensation claim %(claim)s was lodged already.")
+        messages.success(request, text % {"claim": lodged.claim.number})
+    return redirect("staff:complaint", number=complaint.number)
+
+
 # --- CSV --------------------------------------------------------------------------------------
 
 
@@ -226,4 +274,9 @@ urlpatterns = [
     path("compensation.csv", compensation_csv, name="compensation_csv"),
     path("compensation/<str:number>/decide/", compensation_decide_post, name="compensation_decide"),
     path("compensation/<str:number>/pay/", compensation_pay_post, name="compensation_pay"),
+    path(
+        "complaints/<str:number>/compensation/",
+        compensation_lodge_post,
+        name="complaint_compensation_lodge",
+    ),
 ]

@@ -136,6 +136,15 @@ def complaint_inform_transition(*, complaint: Complaint, to_status: str) -> None
         )
 
 
+def complaint_inform_rating_request(*, complaint: Complaint) -> None:
+    """After a closure confirmed outside a chat (an OTP the field entered): one message asking
+    for a 1-5 rating and a comment (event `rate`); the answer reaches the chatbot. A closure
+    confirmed in a chat asks there instead."""
+    _consumer_tell(
+        complaint=complaint, event="rate", template_key="complaint_rating_request", variables={}
+    )
+
+
 def complaint_place(complaint: Complaint) -> str:
     """Where to go, in the fewest words: what the caller said, else the address or the DT."""
     consumer = complaint.consumer

@@ -6,7 +6,14 @@ from django.urls import path
 
 from sampark.accounts import urls as accounts_urls
 
-from . import closure_views, compensation_views, escalation_views, field_views, views
+from . import (
+    closure_views,
+    compensation_views,
+    escalation_views,
+    feedback_views,
+    field_views,
+    views,
+)
 
 app_name = "staff"
 
@@ -28,6 +35,7 @@ urlpatterns = [
     ),
     path("complaints/<str:number>/assign/", views.complaint_assign_post, name="complaint_assign"),
     path("complaints/<str:number>/closure/", closure_views.closure_post, name="complaint_closure"),
+    path("ratings/", feedback_views.ratings_page, name="ratings"),
     *compensation_views.urlpatterns,  # compensation/ (the claims register) and compensation.csv
     *escalation_views.urlpatterns,  # explanations/ (the register) and explanations/<id>/reply
     *field_views.urlpatterns,  # field/, field/<number>/, field/<number>/<action>/ (JE's phone)

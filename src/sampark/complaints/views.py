@@ -26,6 +26,7 @@ from sampark.consumers.selectors import consumer_lookup_for_staff
 from sampark.core.errors import NotFound, SamparkError, ValidationFailed
 from sampark.outages.selectors import outages_active_for_consumers
 
+from .compensation_views import claim_lodge_offered
 from .forms import (
     AssignForm,
     ComplaintListForm,
@@ -177,6 +178,7 @@ def complaint_detail(request: HttpRequest, number: str) -> HttpResponse:
         "transitions": transitions_offered(complaint=complaint, user=user),
         "transition_form": TransitionForm(),
         "assign_form": AssignForm(complaint=complaint) if can_assign else None,
+        "claim_lodge": claim_lodge_offered(user=user, complaint=complaint),
     }
     return render(request, "complaints/detail.html", context)
 

@@ -221,6 +221,16 @@ TEMPLATES: dict[str, Template] = {
             en="Complaint {number} is marked resolved. If solved, give OTP {otp} to the field "
             "team or reply YES {otp}; if not, reply NO. Valid {hours} hours. -{sender}",
         ),
+        # After a closure confirmed by OTP outside a chat, the consumer is asked for a rating;
+        # the reply reaches the chatbot (channels/chatbot/rating.py).
+        Template(
+            "complaint_rating_request",
+            hi="शिकायत {number} बंद हो गई है। हमारी सेवा को 1 से 5 के बीच अंक दें: एक अंक भेजें "
+            "और चाहें तो साथ में अपनी राय लिखें। -{sender}",
+            en="Complaint {number} is closed. How did we do? Reply with a number 1 to 5 and, if "
+            "you like, a comment. -{sender}",
+            urgent=False,
+        ),
         # The JE told of a new complaint; the link opens it on the phone page (complaints/field).
         Template(
             "field_complaint_new",

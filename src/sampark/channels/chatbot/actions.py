@@ -196,13 +196,13 @@ def complaint_status_reply(conversation: Conversation, complaint: Complaint) -> 
     if complaint.status == Status.RESOLVED and entitled:
         text += " " + _("The field team has marked it resolved. Is your problem solved?")
         return Reply(text, yes_no()), "confirm_resolution"
-    if complaint.status == Status.CLOSED and entitled and not _rated(complaint):
+    if complaint.status == Status.CLOSED and entitled and not complaint_rated(complaint):
         text += " " + _("How would you rate our service? 5 is best.")
         return Reply(text, rating_options()), "ask_rating"
     return Reply(text), ""
 
 
-def _rated(complaint: Complaint) -> bool:
+def complaint_rated(complaint: Complaint) -> bool:
     return hasattr(complaint, "feedback") and complaint.feedback is not None
 
 
@@ -240,13 +240,23 @@ def resolution_answer(conversation: Conversation, *, confirmed: bool) -> tuple[R
     return Reply(text), ""
 
 
-def rating_record(conversation: Conversation, *, rating: int) -> Reply:
+def rating_record(conversation: Conversation, *, rating: int, comment: str = "") -> Reply:
     complaint = complaint_find(str(conversation.context.get("complaint", "")))
     if complaint is None or not complaint_entitled(conversation, complaint):
         return Reply(_("I could not find that complaint."))
     try:
-        complaint_rate(complaint=complaint, rating=rating, channel=complaint_channel(conversation))
+        complaint_rate(
+            complaint=complaint,
+            rating=rating,
+            comment=comment,
+            channel=complaint_channel(conversation),
+        )
     except SamparkError as error:
+        if error.code == "already_rated":
+            return Reply(
+                _("You have already rated complaint %(number)s. Thank you for your feedback.")
+                % {"number": complaint.number}
+            )
         return Reply(error.text())
     return Reply(_("Thank you for rating us %(rating)d out of 5.") % {"rating": rating})
 

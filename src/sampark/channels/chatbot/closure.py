@@ -61,7 +61,10 @@ def code_sent(step: Step, text: str) -> bool:
         return True
     try:
         complaint = closure_confirm_by_otp(
-            complaint=pending.complaint, otp=code, channel=actions.complaint_channel(step.c)
+            complaint=pending.complaint,
+            otp=code,
+            channel=actions.complaint_channel(step.c),
+            rating_request=False,  # asked just below, in the conversation
         )
     except SamparkError as error:
         step.say(error.text())

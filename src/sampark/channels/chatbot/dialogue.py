@@ -28,7 +28,7 @@ from sampark.core.models import Language
 from sampark.public.normalize import has_devanagari, text_key
 
 from ..models import Conversation, Handover
-from . import actions, closure, commands, identity, states
+from . import actions, closure, commands, identity, rating, states
 from .nlu import nlu_classify
 from .replies import (
     MENU,
@@ -110,6 +110,8 @@ class Step:
             return
         if len(text) > MAX_TEXT:
             self.say(_("Your message is too long for me. Please write the problem in a few lines."))
+            return
+        if rating.given(self, text):  # "4 polite lineman" after a rating request by SMS
             return
         text = self.option_chosen(text)
         if (

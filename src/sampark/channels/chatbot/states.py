@@ -20,6 +20,7 @@ from sampark.public.normalize import text_key
 
 from . import actions, identity
 from .nlu.entities import entities_extract
+from .rating import rating_parse
 from .replies import NO, NO_ACCOUNT, YES, yes_no
 from .words import MISSES_BEFORE_AGENT, SKIP_ACCOUNT_WORDS
 
@@ -172,14 +173,15 @@ def on_confirm_resolution(step: Step, text: str, entities: dict[str, object]) ->
 
 
 def on_ask_rating(step: Step, text: str, entities: dict[str, object]) -> bool:
-    rating = entities.get("rating")
-    if text.startswith("rate:") and text[5:].isdigit():
-        rating = int(text[5:])
+    rating, comment = entities.get("rating"), ""
+    parsed = rating_parse(text)  # "4", "rate:4", and "4 lineman was polite" with its comment
+    if parsed is not None:
+        rating, comment = parsed
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         step.done()
         return False  # not a rating: they moved on
     step.done()
-    step.add(actions.rating_record(step.c, rating=rating))
+    step.add(actions.rating_record(step.c, rating=rating, comment=comment))
     return True
 
 
