@@ -13,7 +13,8 @@ class Action(StrEnum):
     COMPLAINT_REGISTER = "complaint_register"
     COMPLAINT_ASSIGN = "complaint_assign"
     COMPLAINT_WORK = "complaint_work"  # acknowledge, on site, resolve, wait on consumer
-    COMPLAINT_CLOSE = "complaint_close"  # record the consumer's confirmation / reopen
+    COMPLAINT_CLOSE = "complaint_close"  # record the consumer's confirmation (a caller's word)
+    COMPLAINT_REOPEN = "complaint_reopen"  # the problem is back, or was never fixed
     COMPLAINT_CANCEL = "complaint_cancel"  # cancelled / duplicate
     CONSUMER_VIEW = "consumer_view"
     OUTAGE_VIEW = "outage_view"
@@ -30,7 +31,10 @@ ALLOWED: dict[Action, set[Role]] = {
     Action.COMPLAINT_REGISTER: DESK | FIELD,
     Action.COMPLAINT_ASSIGN: {Role.SUPERVISOR} | OFFICERS,
     Action.COMPLAINT_WORK: FIELD,
-    Action.COMPLAINT_CLOSE: DESK | FIELD,
+    # Closing for the consumer is the desk recording what a caller said; the field closes only
+    # through the consumer's code (complaints.closure), never on its own word.
+    Action.COMPLAINT_CLOSE: DESK,
+    Action.COMPLAINT_REOPEN: DESK | FIELD,
     Action.COMPLAINT_CANCEL: DESK | FIELD,
     Action.CONSUMER_VIEW: DESK | FIELD,
     Action.OUTAGE_VIEW: DESK | FIELD,
