@@ -13,7 +13,7 @@ message not yet answered, in order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -330,3 +330,37 @@ def chat_handover_close(*, conversation: Conversation, agent: StaffUser) -> Conv
             )
         _send(locked, goodbye, author=Author.BOT)
     return locked
+
+
+def handovers_reassure(*, now: datetime | None = None) -> int:
+    """Users waiting for an agent longer than SAMPARK_HANDOVER_WAIT_MINUTES hear, once per
+    handover, that their message is kept and how to reach 1912 in an emergency: nobody is left
+    wondering whether anyone is there. Returns the number told."""
+    now = now or clock.now()
+    limit = now - timedelta(minutes=settings.SAMPARK_HANDOVER_WAIT_MINUTES)
+    waiting = Conversation.objects.filter(
+        handover=Handover.WAITING, handover_at__lte=limit
+    ).values_list("pk", flat=True)
+    told = 0
+    for conversation_id in list(waiting[:500]):
+        with transaction.atomic():
+            conversation = conversation_lock(conversation_id=conversation_id)
+            stamp = conversation.handover_at.isoformat() if conversation.handover_at else ""
+            if (
+                conversation.handover != Handover.WAITING
+                or conversation.context.get("reassured_for") == stamp
+            ):
+                continue
+            conversation.context["reassured_for"] = stamp
+            with translation.override(conversation.language):
+                reply = Reply(
+                    _(
+                        "All our agents are busy. Your messages are kept and an agent will reply "
+                        "here as soon as one is free. For danger to life, call 1912 now."
+                    ),
+                    language=conversation.language,
+                )
+            _send(conversation, reply, author=Author.BOT)
+            conversation.save(update_fields=["context"])
+            told += 1
+    return told

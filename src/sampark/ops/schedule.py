@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django_tasks.base import Task
 
+from sampark.channels.tasks import handovers_reassure_sweep
 from sampark.complaints.tasks import (
     closures_expire_sweep,
     compensation_claims_sweep,
@@ -37,6 +38,7 @@ JOBS: list[PeriodicJob] = [
     PeriodicJob(task=complaints_sla_sweep, seconds=60),
     PeriodicJob(task=complaints_outage_sweep, seconds=15),
     PeriodicJob(task=closures_expire_sweep, seconds=60),
+    PeriodicJob(task=handovers_reassure_sweep, seconds=60),
     PeriodicJob(task=compensation_claims_sweep, seconds=600),
     PeriodicJob(task=outages_start_sweep, seconds=30),
     PeriodicJob(task=outages_reminder_sweep, seconds=60),

@@ -122,6 +122,8 @@ CACHES = {"default": env.cache_url("SAMPARK_CACHE_URL", default="locmemcache://"
 SAMPARK_PUBLIC_RATE = env("SAMPARK_PUBLIC_RATE", default="30/m")
 # Messages one chat user may send before the bot asks them to slow down (nothing is dropped).
 SAMPARK_CHAT_RATE = env("SAMPARK_CHAT_RATE", default="20/m")
+# Minutes a chat may wait for an agent before the user is told, once, that it is not forgotten.
+SAMPARK_HANDOVER_WAIT_MINUTES = env.int("SAMPARK_HANDOVER_WAIT_MINUTES", default=10)
 # The chatbot's intent classifier (docs/chatbot-nlu.md): trained from the checked-in data when
 # the file is missing or stale; below the threshold the bot offers its menu instead of guessing.
 SAMPARK_NLU_MODEL_PATH = env(

@@ -357,3 +357,23 @@ def test_an_english_account_is_answered_in_english_when_writing_in_latin(net, wh
     answer = user.send("no electricity since morning")
 
     assert not hindi(answer[0])
+
+
+def test_a_user_waiting_too_long_for_an_agent_is_told_once(net, whatsapp_user, settings):
+    from datetime import timedelta
+
+    from sampark.channels.models import Conversation
+    from sampark.channels.services import handovers_reassure
+
+    settings.SAMPARK_HANDOVER_WAIT_MINUTES = 10
+    user = whatsapp_user(net.consumer1.mobile)
+    user.send("mujhe kisi insaan se baat karni hai")
+    assert handovers_reassure() == 0  # not yet
+
+    Conversation.objects.update(handover_at=clock.now() - timedelta(minutes=11))
+
+    assert handovers_reassure() == 1
+    assert handovers_reassure() == 0  # once per handover
+    last = user.conversation.messages.filter(author="bot").order_by("id").last()
+    assert "1912" in last.text and hindi(last.text)
+    assert Notification.objects.filter(recipient=net.consumer1.mobile).count() == 2
