@@ -190,10 +190,10 @@ TEMPLATES: dict[str, Template] = {
         # One digest per officer per escalation sweep (complaints/escalation.py).
         Template(
             "escalation_digest",
-            hi="{count} शिकायतें समय-सीमा से बहुत देर होने पर आपके स्तर ({role}, स्तर {level}) तक "
-            "पहुँचीं। देरी का स्पष्टीकरण दें: {link} -{sender}",
-            en="{count} overdue complaint(s) escalated to you ({role}, level {level}). "
-            "Explain the delay: {link} -{sender}",
+            hi="{count} शिकायतें आपके स्तर ({role}, स्तर {level}) तक पहुँचीं: समय-सीमा पार, उपभोक्ता "
+            "ने समाधान अस्वीकार किया या दूसरी टीम चाहिए। देखें और स्पष्टीकरण दें: {link} -{sender}",
+            en="{count} complaint(s) escalated to you ({role}, level {level}): overdue, resolution "
+            "rejected or another team needed. Review and explain: {link} -{sender}",
         ),
         # SoP compensation raised without the consumer asking (complaints/compensation.py).
         Template(
