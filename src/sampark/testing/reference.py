@@ -5,17 +5,9 @@ transactional tests re-create."""
 
 from __future__ import annotations
 
+from sampark.complaints.escalation_defaults import EXPLANATION_HOURS, LADDER
 from sampark.complaints.models import EscalationRule, SlaPolicy
 from sampark.complaints.sla_defaults import default_rows
-
-# The same rows as migration complaints/0006_escalation_defaults.
-LADDER = [
-    (1, "sdo", "1.00"),
-    (2, "xen", "1.50"),
-    (3, "se", "2.00"),
-    (4, "ce", "3.00"),
-    (5, "md", "4.00"),
-]
 
 
 def reference_data_ensure() -> None:
@@ -24,6 +16,8 @@ def reference_data_ensure() -> None:
         SlaPolicy.objects.bulk_create(SlaPolicy(**row) for row in default_rows())
     if not EscalationRule.objects.exists():
         EscalationRule.objects.bulk_create(
-            EscalationRule(level=level, role=role, multiple=multiple, explanation_hours=24)
+            EscalationRule(
+                level=level, role=role, multiple=multiple, explanation_hours=EXPLANATION_HOURS
+            )
             for level, role, multiple in LADDER
         )
