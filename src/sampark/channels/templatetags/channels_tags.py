@@ -1,4 +1,4 @@
-"""Template helpers of the agents' chat desk (sampark.channels.desk) and its nav link."""
+"""Template helpers of the chat pages, public (web chat) and staff (the agents' desk)."""
 
 from __future__ import annotations
 
