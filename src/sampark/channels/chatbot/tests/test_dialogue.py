@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from sampark.channels.models import Handover
+from sampark.channels.models import Conversation, Handover
+from sampark.channels.services import Inbound, chat_message_receive, handovers_reassure
 from sampark.complaints.compensation import complaint_compensable
 from sampark.complaints.models import CompensationClaim, Complaint, ComplaintFeedback, Status
 from sampark.complaints.services import complaint_register, complaint_transition
@@ -319,11 +320,7 @@ def test_a_menu_number_on_sms_chooses_that_option(net, sms_user):
     assert "\n1. " in text  # options as numbered lines on a plain-text channel
 
 
-def test_a_retried_delivery_is_answered_once(
-    net, whatsapp_user, django_capture_on_commit_callbacks
-):
-    from sampark.channels.services import Inbound, chat_message_receive
-
+def test_a_retried_delivery_is_answered_once(net, django_capture_on_commit_callbacks):
     inbound = Inbound(
         channel="whatsapp",
         user_key=net.consumer1.mobile,
@@ -360,11 +357,6 @@ def test_an_english_account_is_answered_in_english_when_writing_in_latin(net, wh
 
 
 def test_a_user_waiting_too_long_for_an_agent_is_told_once(net, whatsapp_user, settings):
-    from datetime import timedelta
-
-    from sampark.channels.models import Conversation
-    from sampark.channels.services import handovers_reassure
-
     settings.SAMPARK_HANDOVER_WAIT_MINUTES = 10
     user = whatsapp_user(net.consumer1.mobile)
     user.send("mujhe kisi insaan se baat karni hai")
