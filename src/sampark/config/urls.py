@@ -15,6 +15,12 @@ urlpatterns = [
     path("staff/", include("sampark.notifications.urls", namespace="notifications")),
     path("webhooks/", include("sampark.notifications.webhooks.urls", namespace="webhooks")),
     path("webhooks/", include("sampark.channels.urls", namespace="channels")),  # inbound
+    path("staff/callcentre/", include("sampark.callcentre.urls", namespace="callcentre")),
+    path("webhooks/ivr/", include("sampark.channels.ivr.urls", namespace="ivr")),
+    path("webhooks/email/", include("sampark.channels.email.urls", namespace="email")),
+    path("open311/v2/", include("sampark.channels.open311.urls", namespace="open311")),
+    path("complaint/", include("sampark.channels.webform.urls", namespace="webform")),
+    path("outages/", include("sampark.public.outage_urls", namespace="public_outages")),
     path("public/", include("sampark.public.urls", namespace="public")),
     path("chat/", include("sampark.channels.web.urls", namespace="webchat")),  # public web chat
     path("", RedirectView.as_view(pattern_name="staff:home", permanent=False)),

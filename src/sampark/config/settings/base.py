@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sampark.outages",
     "sampark.complaints",
     "sampark.public",
+    "sampark.callcentre",
     "sampark.channels",
     "sampark.ops",
 ]
