@@ -21,6 +21,8 @@ class Action(StrEnum):
     OUTAGE_DECLARE = "outage_declare"  # declare, revise the ETR, restore, cancel
     CHAT_HANDLE = "chat_handle"  # take a chatbot handover and reply in the conversation
     COMPENSATION_DECIDE = "compensation_decide"  # approve, reject and pay SoP claims
+    CALLBACK_WORK = "callback_work"  # call back a missed caller and record the outcome
+    CALLCENTRE_SUPERVISE = "callcentre_supervise"  # agents, queues, call KPIs, staffing
 
 
 OFFICERS = {Role.SDO, Role.XEN, Role.SE, Role.CE, Role.MD, Role.CHAIRMAN, Role.ADMIN}
@@ -41,6 +43,8 @@ ALLOWED: dict[Action, set[Role]] = {
     Action.OUTAGE_DECLARE: FIELD,
     Action.CHAT_HANDLE: DESK,
     Action.COMPENSATION_DECIDE: OFFICERS,
+    Action.CALLBACK_WORK: DESK,
+    Action.CALLCENTRE_SUPERVISE: {Role.SUPERVISOR} | OFFICERS,
 }
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),  # /api/v1/... endpoints, /api/docs
     path("staff/outages/", include("sampark.outages.urls", namespace="outages")),
+    path("staff/desk/", include("sampark.channels.desk.desk_urls", namespace="desk")),
     path("staff/chats/", include("sampark.channels.desk.urls", namespace="chats")),
     path("staff/", include("sampark.complaints.urls", namespace="staff")),
     path("staff/", include("sampark.notifications.urls", namespace="notifications")),
