@@ -5,9 +5,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from sampark.config.api import api
+from sampark.ops import views as ops_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("metrics", ops_views.metrics, name="metrics"),
+    path("healthz", ops_views.healthz, name="healthz"),
     path("api/", api.urls),  # /api/v1/... endpoints, /api/docs
     path("staff/outages/", include("sampark.outages.urls", namespace="outages")),
     path("staff/desk/", include("sampark.channels.desk.desk_urls", namespace="desk")),

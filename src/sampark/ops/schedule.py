@@ -25,7 +25,7 @@ from sampark.outages.tasks import (
 )
 from sampark.public.tasks import stakeholder_bulletins_dispatch, stakeholder_digests_dispatch
 
-from .tasks import task_results_prune
+from .tasks import task_results_prune, worker_heartbeat
 
 
 @dataclass(frozen=True)
@@ -50,4 +50,5 @@ JOBS: list[PeriodicJob] = [
     # The outbox: each run sends what is due (for up to SAMPARK_DISPATCH_BUDGET seconds).
     PeriodicJob(task=notifications_dispatch, seconds=2),
     PeriodicJob(task=task_results_prune, seconds=3600),
+    PeriodicJob(task=worker_heartbeat, seconds=10),  # /healthz: a worker is taking tasks
 ]

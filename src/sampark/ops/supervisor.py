@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,21 @@ def services_default(*, bind: str, web_workers: int) -> list[Service]:
             [
                 python, "-m", "gunicorn", "sampark.config.wsgi:application",
                 "--bind", bind, "--workers", str(web_workers), "--threads", "4",
-                "--access-logfile", "-", "--graceful-timeout", "5",
+                "--graceful-timeout", "5",  # requests are logged by RequestTimingMiddleware
             ],
         ),
         Service("worker", [python, "-m", "sampark", "worker"]),
         Service("scheduler", [python, "-m", "sampark", "scheduler"]),
     ]  # fmt: skip
+
+
+def metrics_dir_prepare(path: Path) -> None:
+    """prometheus_client's multiprocess mode sums the files every web process writes into this
+    directory; files left by an earlier run would be counted again, so start it empty."""
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
 
 
 def services_run(services: Sequence[Service], *, out=sys.stdout) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.management import call_command
 from django_tasks import task
 
+from .health import heartbeat_record
+
 
 @task()
 def task_results_prune() -> None:
@@ -20,3 +22,9 @@ def task_results_prune() -> None:
         "7",
         verbosity=0,
     )
+
+
+@task()
+def worker_heartbeat() -> None:
+    """Proves a worker is taking tasks (and that the scheduler enqueues them); /healthz reads it."""
+    heartbeat_record(name="worker")

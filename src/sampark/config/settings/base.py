@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sampark.ops.middleware.RequestTimingMiddleware",  # outermost: times the whole answer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -279,11 +280,29 @@ SAMPARK_SHARED_DATA = Path(
 # Country used to parse national mobile numbers ("9839012345" -> +919839012345).
 SAMPARK_PHONE_REGION = env("SAMPARK_PHONE_REGION", default="IN")
 
+# SAMPARK_LOG_FORMAT=json: one JSON object per line (request lines carry request_id, method,
+# path, status, duration_ms) for a log shipper; "plain" for a terminal.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "sampark.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("SAMPARK_LOG_FORMAT", default="plain"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("SAMPARK_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Operations: /metrics for Prometheus (a bearer token, or else only these networks), /healthz
+# failing when no worker has run the heartbeat task for this many seconds.
+SAMPARK_METRICS_TOKEN = env("SAMPARK_METRICS_TOKEN", default="")
+SAMPARK_METRICS_ALLOWED_NETWORKS = env.list(
+    "SAMPARK_METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"]
+)
+SAMPARK_HEALTH_WORKER_MAX_AGE = env.int("SAMPARK_HEALTH_WORKER_MAX_AGE", default=60)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from sampark.accounts.demo import DEMO_PASSWORD, demo_staff_ensure
 from sampark.accounts.models import StaffUser
 from sampark.consumers.models import Consumer
-from sampark.ops.supervisor import services_default, services_run
+from sampark.ops.supervisor import metrics_dir_prepare, services_default, services_run
 from sampark.public.demo import stakeholders_demo_ensure
 
 
@@ -27,6 +29,7 @@ class Command(BaseCommand):
             self._print_logins()
             self._print_chat_hint(bind)
         self.stdout.write(f"Sampark at http://{bind}/  (API docs: http://{bind}/api/docs)\n")
+        metrics_dir_prepare(Path(settings.BASE_DIR) / "var" / "prometheus")
         code = services_run(services_default(bind=bind, web_workers=web_workers), out=self.stdout)
         if code:
             raise CommandError(f"a service failed (exit {code})")
