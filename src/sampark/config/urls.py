@@ -5,12 +5,10 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from sampark.config.api import api
-from sampark.ops import views as ops_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("metrics", ops_views.metrics, name="metrics"),
-    path("healthz", ops_views.healthz, name="healthz"),
+    path("", include("sampark.ops.urls")),  # /metrics, /healthz
     path("api/", api.urls),  # /api/v1/... endpoints, /api/docs
     path("staff/outages/", include("sampark.outages.urls", namespace="outages")),
     path("staff/desk/", include("sampark.channels.desk.desk_urls", namespace="desk")),
@@ -20,6 +18,7 @@ urlpatterns = [
     path("webhooks/", include("sampark.notifications.webhooks.urls", namespace="webhooks")),
     path("webhooks/", include("sampark.channels.urls", namespace="channels")),  # inbound
     path("staff/callcentre/", include("sampark.callcentre.urls", namespace="callcentre")),
+    path("staff/mobile/", include("sampark.channels.mobile.staff_urls", namespace="mobile")),
     path("webhooks/ivr/", include("sampark.channels.ivr.urls", namespace="ivr")),
     path("webhooks/email/", include("sampark.channels.email.urls", namespace="email")),
     path("open311/v2/", include("sampark.channels.open311.urls", namespace="open311")),
