@@ -27,21 +27,26 @@ class RequestTimingMiddleware:
         response = self.get_response(request)
         seconds = time.perf_counter() - started
         response["X-Request-ID"] = request_id
-        if request.path.startswith(WEBHOOK_PREFIX):
-            channel = request.path[len(WEBHOOK_PREFIX) :].split("/", 1)[0] or "unknown"
+        path = request.path
+        if path.startswith(WEBHOOK_PREFIX):
+            channel = path[len(WEBHOOK_PREFIX) :].split("/", 1)[0] or "unknown"
             WEBHOOK_SECONDS.labels(channel=channel, status=str(response.status_code)).observe(
                 seconds
             )
+            # Some providers authenticate by a secret in the URL (SMS receipts, Exotel): log
+            # the route pattern, never the secret.
+            match = request.resolver_match
+            path = "/" + match.route if match is not None else WEBHOOK_PREFIX + channel + "/..."
         log.info(
             "%s %s %s %.1f ms",
             request.method,
-            request.path,
+            path,
             response.status_code,
             seconds * 1000,
             extra={
                 "request_id": request_id,
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": round(seconds * 1000, 2),
             },

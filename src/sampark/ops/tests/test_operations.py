@@ -177,3 +177,13 @@ def test_json_lines_keep_devanagari_readable():
     record = logging.makeLogRecord({"msg": "शिकायत %s", "args": ("MV-1",), "levelname": "INFO"})
     assert json.loads(JsonFormatter().format(record))["message"] == "शिकायत MV-1"
     assert "शिकायत" in JsonFormatter().format(record)
+
+
+@pytest.mark.django_db
+def test_secrets_in_webhook_urls_stay_out_of_the_logs(client, caplog):
+    with caplog.at_level(logging.INFO, logger="sampark.request"):
+        client.post("/webhooks/sms/the-shared-secret/dlr", data={})
+
+    (record,) = [r for r in caplog.records if r.name == "sampark.request"]
+    assert "the-shared-secret" not in JsonFormatter().format(record)
+    assert record.path.startswith("/webhooks/sms/")
