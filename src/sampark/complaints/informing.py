@@ -38,10 +38,11 @@ from .models import Category, Channel, Complaint, Status
 
 log = logging.getLogger(__name__)
 
-# Chat channels answer the registration in the conversation itself (number included): that
-# reply is the "registered" step's message. Everyone else is told by SMS or WhatsApp.
+# Chat channels answer the registration in the conversation itself (number included), and an
+# e-mailed complaint in the reply mail: that answer is the "registered" step's message.
+# Everyone else is told by SMS or WhatsApp.
 REGISTERED_TOLD_IN_CHAT = frozenset(
-    {Channel.WHATSAPP, Channel.CHATBOT_WEB, Channel.TELEGRAM, Channel.SMS}
+    {Channel.WHATSAPP, Channel.CHATBOT_WEB, Channel.TELEGRAM, Channel.SMS, Channel.EMAIL}
 )
 # DLT variables are short (30 characters is the usual cap): places are cut to fit.
 VARIABLE_MAX = 30

@@ -107,8 +107,8 @@ def test_a_caller_without_an_account_is_told_on_the_mobile_they_gave(told, net, 
     assert registered.recipient == "+919839077777" and registered.consumer is None
 
 
-@pytest.mark.parametrize("channel", ["whatsapp", "chatbot_web", "telegram", "sms"])
-def test_chat_registrations_get_their_number_in_the_chat_not_a_second_message(
+@pytest.mark.parametrize("channel", ["whatsapp", "chatbot_web", "telegram", "sms", "email"])
+def test_chat_and_mail_registrations_get_their_number_in_the_answer_not_a_second_message(
     told, net, je, channel
 ):
     complaint = _register(told, net.consumer1, channel=channel)
