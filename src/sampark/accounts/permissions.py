@@ -23,6 +23,7 @@ class Action(StrEnum):
     COMPENSATION_DECIDE = "compensation_decide"  # approve, reject and pay SoP claims
     CALLBACK_WORK = "callback_work"  # call back a missed caller and record the outcome
     CALLCENTRE_SUPERVISE = "callcentre_supervise"  # agents, queues, call KPIs, staffing
+    REVIEW_VIEW = "review_view"  # the review dashboards and accountability ranking
 
 
 OFFICERS = {Role.SDO, Role.XEN, Role.SE, Role.CE, Role.MD, Role.CHAIRMAN, Role.ADMIN}
@@ -45,6 +46,7 @@ ALLOWED: dict[Action, set[Role]] = {
     Action.COMPENSATION_DECIDE: OFFICERS,
     Action.CALLBACK_WORK: DESK,
     Action.CALLCENTRE_SUPERVISE: {Role.SUPERVISOR} | OFFICERS,
+    Action.REVIEW_VIEW: {Role.SUPERVISOR} | OFFICERS,
 }
 
 

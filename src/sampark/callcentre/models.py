@@ -142,6 +142,9 @@ class CallEvent(models.Model):
         ]
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M:%S}"
+
 
 class CallbackStatus(models.TextChoices):
     PENDING = "pending", _("To call back")
@@ -206,6 +209,9 @@ class Callback(models.Model):
             models.Index(fields=["discom", "created_at"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.mobile} ({self.status})"
+
 
 class CallbackAttempt(models.Model):
     class Result(models.TextChoices):
@@ -224,6 +230,9 @@ class CallbackAttempt(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.result} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class AgentStatus(models.TextChoices):
@@ -246,6 +255,9 @@ class AgentState(models.Model):
     since = models.DateTimeField()
     call = models.ForeignKey(Call, on_delete=models.SET_NULL, null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.agent_id}: {self.status}"
+
 
 class RosterShift(models.Model):
     """An agent rostered on a discom's queue for a period; staffing shows it beside the need."""
@@ -264,3 +276,6 @@ class RosterShift(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.starts_at:%Y-%m-%d %H:%M}-{self.ends_at:%H:%M}"

@@ -166,13 +166,25 @@ class OutageEvent(models.Model):
         return f"{self.kind} of outage {self.outage_id}"
 
 
+class ReportKind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complained of no supply")
+    REQUEST = "request", _("Asked to be told of restoration")
+
+
 class OutageReport(models.Model):
-    """A consumer who complained of no supply inside this outage: told of restoration even
-    without broadcast consent. Written by the complaints app when it links a complaint."""
+    """A consumer told of this outage's restoration even without broadcast consent: one who
+    complained of no supply inside it (written by the complaints app when it links a complaint),
+    or one who asked to be told ("SMS me when restored" in the IVR). One per consumer."""
 
     outage = models.ForeignKey(Outage, on_delete=models.CASCADE, related_name="reports")
     consumer = models.ForeignKey(Consumer, on_delete=models.CASCADE, related_name="+")
-    complaint_number = models.CharField(max_length=24)
+    kind = models.CharField(
+        max_length=10,
+        choices=ReportKind.choices,
+        default=ReportKind.COMPLAINT,
+        db_default=ReportKind.COMPLAINT,
+    )
+    complaint_number = models.CharField(max_length=24, blank=True)  # blank for a request
     # The number the complainant gave (consumers without a mobile on file call from one);
     # blank: the consumer's registered mobile.
     mobile = models.CharField(max_length=16, blank=True)
@@ -184,4 +196,4 @@ class OutageReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.complaint_number} in outage {self.outage_id}"
+        return f"{self.complaint_number or self.kind} in outage {self.outage_id}"

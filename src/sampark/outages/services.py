@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from sampark.accounts.models import StaffUser
@@ -24,6 +24,7 @@ from sampark.accounts.scoping import staff_scope
 from sampark.consumers.models import Consumer
 from sampark.core import clock
 from sampark.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from sampark.core.phones import mobile_or_none
 from sampark.network.models import (
     LEVEL_DEPTH,
     DistributionTransformer,
@@ -43,6 +44,7 @@ from .models import (
     OutageScope,
     OutageSource,
     OutageStatus,
+    ReportKind,
 )
 
 UNKNOWN = {
@@ -408,3 +410,29 @@ def outage_report_add(
         ],
         ignore_conflicts=True,
     )
+
+
+def outage_restoration_request(
+    *, outage: Outage, consumer: Consumer, mobile: str | None = None, at: datetime | None = None
+) -> bool:
+    """A consumer on the outage's supply asks to be told when it is restored (the IVR's "SMS me
+    when restored"): noted as an outage report, so the restoration fan-out sends them the
+    restoration SMS whatever their broadcast consent, once (to `mobile` when it is not their
+    registered one). False when they are noted already (an earlier request, a complaint).
+    Only a live outage takes requests: a restored or cancelled one is a Conflict."""
+    if outage.status != OutageStatus.ACTIVE:
+        raise _closed(outage)
+    given = mobile_or_none(mobile) if mobile else None
+    report = OutageReport(
+        outage=outage,
+        consumer=consumer,
+        kind=ReportKind.REQUEST,
+        mobile=given if given and given != consumer.mobile else "",
+        created_at=at or clock.now(),
+    )
+    try:
+        with transaction.atomic():
+            report.save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True

@@ -1,4 +1,5 @@
-"""`sampark import network|consumers FILE.csv [--skip-invalid]` (columns: docs/importing.md)."""
+"""`sampark import network|consumers|cdr FILE.csv [--skip-invalid]` (columns: docs/importing.md;
+call detail records: docs/callcentre.md)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from tqdm import tqdm
 
+from sampark.callcentre.cdr import cdr_import
 from sampark.consumers.importers import consumers_derived_refresh, consumers_import
 from sampark.core.csvimport import ImportReport, csv_records
 from sampark.network.importers import network_import
@@ -24,10 +26,10 @@ def data_lines(path: Path) -> int:
 
 
 class Command(BaseCommand):
-    help = "Import the network (org + electrical tree) or consumers from a CSV file."
+    help = "Import the network (org + electrical tree), consumers or call records from a CSV file."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["network", "consumers"])
+        parser.add_argument("what", choices=["network", "consumers", "cdr"])
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--skip-invalid",
@@ -75,6 +77,8 @@ class Command(BaseCommand):
                     report = network_import(rows=records, skip_invalid=skip_invalid)
                     if not report.refused:
                         refreshed = consumers_derived_refresh(changes=report.changes)
+                elif what == "cdr":  # call detail records of the 1912 call centre
+                    report = cdr_import(rows=records, skip_invalid=skip_invalid)
                 else:
                     report = consumers_import(rows=records, skip_invalid=skip_invalid)
         return report, refreshed

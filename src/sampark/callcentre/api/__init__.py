@@ -1,0 +1,1 @@
+"""JSON API of the call centre: telephony events in, KPIs out (mounted by sampark.config.api)."""
