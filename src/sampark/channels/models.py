@@ -134,3 +134,114 @@ class ChatMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.text[:40]}"
+
+
+class Open311Request(models.Model):
+    """One service request POSTed to the Open311 GeoReport v2 endpoint (channels.open311).
+
+    The complaint it registered, or the open one it joined (`created` False), the integration
+    that sent it, and what the client gave that a complaint has no field for. `token` is the
+    spec's token: random, issued with every POST, answered by `tokens/{token}`.
+    """
+
+    token = models.CharField(max_length=32, unique=True)
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.BooleanField()
+    api_token = models.ForeignKey(
+        "accounts.ApiToken", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    service_code = models.CharField(max_length=24)
+    description = models.TextField(blank=True)
+    media_url = models.URLField(max_length=500, blank=True)
+    lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    long = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    address_string = models.CharField(max_length=300, blank=True)
+    address_id = models.CharField(max_length=40, blank=True)
+    # The client's own ids (its device, its user account) and the e-mail it gave: kept for
+    # support, never shown by GET requests.
+    device_id = models.CharField(max_length=100, blank=True)
+    account_id = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["complaint", "id"], name="open311_request_complaint_idx")]
+
+    def __str__(self) -> str:
+        return f"Open311 {self.token} -> {self.complaint_id}"
+
+
+class MailSource(models.TextChoices):
+    IMAP = "imap", _("IMAP mailbox")
+    WEBHOOK = "webhook", _("Inbound-mail webhook")
+
+
+class MailState(models.TextChoices):
+    RECEIVED = "received", _("Received, not yet handled")
+    COMPLAINT = "complaint", _("Registered as a complaint")
+    THREADED = "threaded", _("Added to an earlier complaint")
+    ASKED = "asked", _("Sender asked for the account number or mobile")
+    IGNORED = "ignored", _("Ignored (automatic mail)")
+    FAILED = "failed", _("Failed")
+
+
+class InboundMail(models.Model):
+    """One mail to the complaints address (sampark.channels.email), kept once per Message-ID:
+    a mail fetched twice, or posted twice by a provider, is handled once.
+
+    `reply_message_id` is the Message-ID of our answer: a reply to it (In-Reply-To or
+    References) belongs to the same complaint.
+    """
+
+    message_id = models.CharField(max_length=250, unique=True)
+    source = models.CharField(max_length=8, choices=MailSource.choices)
+    from_address = models.CharField(max_length=254)
+    from_name = models.CharField(max_length=120, blank=True)
+    reply_to = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)  # what the sender wrote, quoted reply cut
+    in_reply_to = models.CharField(max_length=250, blank=True)
+    references = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)  # the mail's Date header
+    received_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=MailState.choices, default=MailState.RECEIVED)
+    automatic = models.CharField(max_length=120, blank=True)  # why it was ignored
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reply_message_id = models.CharField(max_length=250, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["reply_message_id"],
+                condition=~models.Q(reply_message_id=""),
+                name="inboundmail_reply_id_idx",
+            ),
+            models.Index(fields=["from_address", "received_at"], name="inboundmail_sender_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_address}: {self.subject[:40]}"
+
+
+class ImapCursor(models.Model):
+    """How far the IMAP poller has read one mailbox folder: the last UID handled under the
+    folder's UIDVALIDITY, and a lease so that two workers never poll it at once."""
+
+    mailbox = models.CharField(max_length=300, unique=True)  # user@host:port/folder
+    uidvalidity = models.BigIntegerField(default=0)
+    last_uid = models.BigIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.mailbox} @ {self.last_uid}"

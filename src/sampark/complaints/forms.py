@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sampark.accounts.models import StaffUser
 from sampark.accounts.permissions import can
 from sampark.accounts.selectors import engineers_covering
 
-from .models import Category, Complaint, Status
+from .models import Category, Channel, Complaint, Status
 from .selectors import ComplaintFilters
 from .state_machine import ACTION_FOR_TARGET, TRANSITIONS
 
@@ -40,16 +42,32 @@ class ComplaintListForm(forms.Form):
         label=_("Category"), required=False, choices=[("", _("All")), *Category.choices]
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    # Set by the review dashboards' links (not shown in the filter form).
+    channel = forms.ChoiceField(required=False, choices=[("", ""), *Channel.choices])
+    unit = forms.CharField(required=False, max_length=40)
+    assignee = forms.IntegerField(required=False, min_value=0)
+    registered_from = forms.DateField(required=False)
+    registered_to = forms.DateField(required=False)  # included
 
     def filters(self) -> ComplaintFilters:
         data = self.cleaned_data if self.is_valid() else {}
         status = data.get("status") or OPEN
+        start, end = data.get("registered_from"), data.get("registered_to")
         return ComplaintFilters(
             status=status if status not in (OPEN, ALL) else None,
             category=data.get("category") or None,
+            channel=data.get("channel") or None,
+            org_code=data.get("unit") or None,
+            assignee_id=data.get("assignee"),
             open_only=status == OPEN,
             overdue_only=bool(data.get("overdue")),
+            registered_from=_local_midnight(start) if start else None,
+            registered_to=_local_midnight(end + timedelta(days=1)) if end else None,
         )
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time()))
 
 
 class ConsumerSearchForm(forms.Form):

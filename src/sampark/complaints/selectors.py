@@ -25,6 +25,7 @@ class ComplaintFilters:
     channel: str | None = None
     org_code: str | None = None  # any org unit: everything under it
     assigned_to_me: bool = False
+    assignee_id: int | None = None
     open_only: bool = False
     overdue_only: bool = False
     registered_from: datetime | None = None
@@ -48,6 +49,8 @@ def complaints_for_staff(
         qs = qs.filter(channel=f.channel)
     if f.assigned_to_me:
         qs = qs.filter(assigned_to=user)
+    if f.assignee_id is not None:
+        qs = qs.filter(assigned_to_id=f.assignee_id or None)  # 0: not assigned
     if f.open_only:
         qs = qs.filter(status__in=OPEN_STATUSES)
     if f.overdue_only:

@@ -24,6 +24,9 @@ class Template:
     hi: str
     en: str
     urgent: bool = True  # quiet hours hold back only non-urgent messages
+    # Variables taken but not printed: e-mail headers the smtp_email provider sets (subject,
+    # message_id, in_reply_to, references), all optional.
+    headers: frozenset[str] = frozenset()
 
     def variables(self) -> set[str]:
         names = set()
@@ -43,6 +46,49 @@ class Rendered:
     dlt_entity_id: str
     urgent: bool
 
+
+MAIL_HEADERS = frozenset({"subject", "message_id", "in_reply_to", "references"})
+REVIEW_PACK_HI = (
+    "नमस्कार,\n\n{discom_hi} की {day} की दैनिक समीक्षा रिपोर्ट संलग्न है (PDF और XLSX)।\n"
+    "शिकायतें: {received} प्राप्त, {resolved} निस्तारित; अभी {pending} लंबित, जिनमें "
+    "{overdue} समय-सीमा पार।\nऑनलाइन: {url}"
+)
+REVIEW_PACK_EN = (
+    "Hello,\n\nThe daily review pack of {discom_en} for {day} is attached (PDF and XLSX).\n"
+    "Complaints: {received} received, {resolved} resolved; {pending} pending now, {overdue} of "
+    "them past the time limit.\nOnline: {url}"
+)
+EMAIL_REGISTERED_HI = (
+    "नमस्कार,\n\nआपकी शिकायत दर्ज हो गई है। शिकायत संख्या: {number}\n"
+    "निस्तारण की समय-सीमा: {hours} घंटे, {due_hi} तक।\n"
+    "इस ई-मेल का उत्तर देकर आप इसी शिकायत में और जानकारी जोड़ सकते हैं (विषय में शिकायत संख्या "
+    "रहने दें)। बिजली से जान का खतरा हो तो तुरंत 1912 पर कॉल करें।"
+)
+EMAIL_REGISTERED_EN = (
+    "Hello,\n\nYour complaint is registered. Complaint number: {number}\n"
+    "Time limit for resolving it: {hours} hours, by {due_en}.\n"
+    "Reply to this e-mail to add to the same complaint (keep the number in the subject). "
+    "If electricity puts a life in danger, call 1912 at once."
+)
+EMAIL_REPEAT_HI = (
+    "नमस्कार,\n\nइस समस्या की आपकी शिकायत {number} पहले से दर्ज है; आपका ई-मेल उसमें जोड़ दिया "
+    "गया है। निस्तारण की समय-सीमा: {hours} घंटे, {due_hi} तक।"
+)
+EMAIL_REPEAT_EN = (
+    "Hello,\n\nYour complaint {number} about this problem is already registered; your e-mail "
+    "has been added to it. Time limit for resolving it: {hours} hours, by {due_en}."
+)
+EMAIL_DETAILS_HI = (
+    "नमस्कार,\n\nआपका ई-मेल मिला, पर शिकायत दर्ज करने के लिए हमें आपका 10 अंकों का खाता "
+    "संख्या (बिजली बिल पर) या मोबाइल नंबर चाहिए। कृपया इस ई-मेल का उत्तर खाता संख्या या मोबाइल "
+    "नंबर, समस्या और स्थान लिखकर दें। बिजली से जान का खतरा हो तो तुरंत 1912 पर कॉल करें।"
+)
+EMAIL_DETAILS_EN = (
+    "Hello,\n\nWe received your e-mail, but to register a complaint we need your 10-digit "
+    "account number (on your electricity bill) or your mobile number. Please reply to this "
+    "e-mail with the account number or mobile, the problem and the place. If electricity puts "
+    "a life in danger, call 1912 at once."
+)
 
 # {sender} is the utility's verified sender name (SAMPARK_SENDER_NAME): bulletins are signed,
 # since fake groups forwarding fake outage notices are a known problem.
@@ -221,6 +267,51 @@ TEMPLATES: dict[str, Template] = {
             en="Complaint {number} is marked resolved. If solved, give OTP {otp} to the field "
             "team or reply YES {otp}; if not, reply NO. Valid {hours} hours. -{sender}",
         ),
+        # Proving a mobile and registering it on an account (channels/mobile/services.py,
+        # docs/mobile-registration.md). {account} is masked (XXXXXX7890), {tail} 4 digits.
+        Template(
+            "web_complaint_otp",
+            hi="1912 वेबसाइट पर शिकायत दर्ज करने का OTP: {otp}. {minutes} मिनट तक मान्य। यह किसी को "
+            "न बताएं। -{sender}",
+            en="OTP to register your complaint on the 1912 website: {otp}. Valid for {minutes} "
+            "minutes. Do not share it. -{sender}",
+        ),
+        Template(
+            "mobile_register_otp",
+            hi="बिजली खाता {account} पर यह मोबाइल नंबर दर्ज करने का OTP: {otp}. {minutes} मिनट तक "
+            "मान्य। यह किसी को न बताएं। -{sender}",
+            en="OTP to register this mobile on electricity account {account}: {otp}. Valid for "
+            "{minutes} minutes. Do not share it. -{sender}",
+        ),
+        Template(
+            "mobile_change_old_otp",
+            hi="बिजली खाता {account} का मोबाइल ...{tail} पर बदलने का अनुरोध मिला। आपने किया तो OTP "
+            "{otp} ({minutes} मिनट), नहीं तो किसी को न दें। -{sender}",
+            en="Someone asked to change the mobile of electricity account {account} to a number "
+            "ending {tail}. If it is you, the OTP is {otp} (valid {minutes} min). If not, do not "
+            "share it. -{sender}",
+        ),
+        Template(
+            "mobile_registered",
+            hi="यह मोबाइल नंबर बिजली खाता {account} पर दर्ज हो गया है। बिजली कटौती और शिकायत की "
+            "सूचना अब इसी पर मिलेगी। -{sender}",
+            en="This mobile is now registered on electricity account {account}. Outage and "
+            "complaint messages will come to it. -{sender}",
+        ),
+        Template(
+            "mobile_changed_notice",
+            hi="बिजली खाता {account} का मोबाइल {when} बदलकर ...{tail} किया गया। आपने नहीं कहा था "
+            "तो तुरंत 1912 पर कॉल करें। -{sender}",
+            en="The mobile of electricity account {account} was changed to a number ending "
+            "{tail} at {when}. If you did not ask for this, call 1912 at once. -{sender}",
+        ),
+        Template(
+            "mobile_missed_call",
+            hi="यह मोबाइल नंबर अपने बिजली कनेक्शन पर दर्ज करने के लिए इस संदेश के उत्तर में REG और "
+            "10 अंकों की खाता संख्या भेजें, या {link} खोलें। -{sender}",
+            en="To register this mobile on your electricity connection, reply REG and your "
+            "10-digit account number, or open {link}. -{sender}",
+        ),
         # After a closure confirmed by OTP outside a chat, the consumer is asked for a rating;
         # the reply reaches the chatbot (channels/chatbot/rating.py).
         Template(
@@ -236,6 +327,21 @@ TEMPLATES: dict[str, Template] = {
             "field_complaint_new",
             hi="नई शिकायत {number}: {category}, {place}. खोलें: {link} -{sender}",
             en="New complaint {number}: {category}, {place}. Open: {link} -{sender}",
+        ),
+        # The 1912 call centre owes every unserved caller a call back (callcentre/services.py).
+        Template(
+            "callback_missed",
+            hi="खेद है, 1912 पर आपकी कॉल का उत्तर नहीं दिया जा सका। हम {minutes} मिनट में आपको "
+            "वापस कॉल करेंगे। चाहें तो यहाँ चैट करें: {link} -{sender}",
+            en="Sorry we missed your call to 1912. We will call you back within {minutes} "
+            "minutes. Or chat with us now: {link} -{sender}",
+        ),
+        Template(
+            "callback_requested",
+            hi="आपका नंबर सुरक्षित है: 1912 आपको {minutes} मिनट में वापस कॉल करेगा। चाहें तो यहाँ "
+            "चैट करें: {link} -{sender}",
+            en="Your place is kept: 1912 will call you back within {minutes} minutes. Or chat "
+            "with us now: {link} -{sender}",
         ),
         # Keeping the consumer informed, one message per step (complaints/informing.py).
         Template(
@@ -259,6 +365,34 @@ TEMPLATES: dict[str, Template] = {
             hi="शिकायत {number}: हमारी टीम मौके पर पहुँच गई है, काम जारी है। -{sender}",
             en="Complaint {number}: our team has reached the site and is at work. -{sender}",
         ),
+        # Answers to mails to the complaints address (channels/email): both languages in one
+        # mail, the complaint's language first; the headers thread them under the sender's mail.
+        Template(
+            "email_complaint_registered",
+            hi=f"{EMAIL_REGISTERED_HI}\n\n{EMAIL_REGISTERED_EN}\n\n-{{sender}}",
+            en=f"{EMAIL_REGISTERED_EN}\n\n{EMAIL_REGISTERED_HI}\n\n-{{sender}}",
+            headers=MAIL_HEADERS,
+        ),
+        Template(
+            "email_complaint_repeat",
+            hi=f"{EMAIL_REPEAT_HI}\n\n{EMAIL_REPEAT_EN}\n\n-{{sender}}",
+            en=f"{EMAIL_REPEAT_EN}\n\n{EMAIL_REPEAT_HI}\n\n-{{sender}}",
+            headers=MAIL_HEADERS,
+        ),
+        Template(
+            "email_details_needed",
+            hi=f"{EMAIL_DETAILS_HI}\n\n{EMAIL_DETAILS_EN}\n\n-{{sender}}",
+            en=f"{EMAIL_DETAILS_EN}\n\n{EMAIL_DETAILS_HI}\n\n-{{sender}}",
+            headers=MAIL_HEADERS,
+        ),
+        # The daily review pack to a discom's officers (review/pack_services.py), with the PDF
+        # and XLSX attached (files named by the `attachments` header variable, one per line).
+        Template(
+            "review_pack",
+            hi=f"{REVIEW_PACK_HI}\n\n{REVIEW_PACK_EN}\n\n-{{sender}}",
+            en=f"{REVIEW_PACK_EN}\n\n{REVIEW_PACK_HI}\n\n-{{sender}}",
+            headers=frozenset({"subject", "attachments"}),
+        ),
     )
 }
 
@@ -275,7 +409,8 @@ def template_render(*, key: str, language: str, variables: dict[str, object]) ->
     template = template_get(key)
     values = {"sender": settings.SAMPARK_SENDER_NAME, **variables}
     expected = template.variables()
-    missing, unknown = expected - values.keys(), values.keys() - expected - {"sender"}
+    missing = expected - values.keys()
+    unknown = values.keys() - expected - {"sender"} - template.headers
     if missing or unknown:
         problems = {f"variables.{name}": "missing" for name in sorted(missing)}
         problems |= {f"variables.{name}": "not used by this template" for name in sorted(unknown)}

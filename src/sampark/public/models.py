@@ -258,3 +258,36 @@ class DigestRun(models.Model):
 
     def __str__(self) -> str:
         return f"Digest {self.day} of group {self.group_id}"
+
+
+class PressBulletin(models.Model):
+    """A discom's daily press bulletin: the previous day's outages, restoration times and
+    complaint figures, and the position when issued. Kept as issued: the figures (JSON) and
+    the text in both languages."""
+
+    discom = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": OrgLevel.DISCOM},
+    )
+    day = models.DateField()  # the local date of issue; it covers the day before
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    figures = models.JSONField(default=dict)
+    text_hi = models.TextField()
+    text_en = models.TextField()
+    issued_at = models.DateTimeField()
+    issued_via = models.CharField(max_length=12)  # scheduler | command
+
+    class Meta:
+        verbose_name = _("press bulletin")
+        constraints = [
+            models.UniqueConstraint(fields=["discom", "day"], name="one_press_bulletin_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Press bulletin {self.day} of {self.discom_id}"
+
+    def text_in(self, language: str) -> str:
+        return self.text_hi if language == "hi" else self.text_en

@@ -6,6 +6,7 @@ from django_tasks import task
 
 from .bulletins import stakeholder_bulletins_send
 from .digests import stakeholder_digests_send
+from .press import press_bulletins_issue_due
 
 
 @task()
@@ -18,3 +19,9 @@ def stakeholder_bulletins_dispatch() -> int:
 def stakeholder_digests_dispatch() -> int:
     """Today's digests, once the digest hour has come (every few minutes; once a day each)."""
     return stakeholder_digests_send()
+
+
+@task()
+def press_bulletins_dispatch() -> int:
+    """Each discom's daily press bulletin, once the press hour has come (every few minutes)."""
+    return press_bulletins_issue_due()

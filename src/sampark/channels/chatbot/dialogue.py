@@ -28,7 +28,7 @@ from sampark.core.models import Language
 from sampark.public.normalize import has_devanagari, text_key
 
 from ..models import Conversation, Handover
-from . import actions, closure, commands, identity, rating, states
+from . import actions, closure, commands, identity, mobile, rating, states
 from .nlu import nlu_classify
 from .replies import (
     MENU,
@@ -116,6 +116,7 @@ class Step:
         text = self.option_chosen(text)
         if (
             commands.command(self, text)
+            or mobile.handled(self, text)
             or closure.code_sent(self, text)
             or states.expected(self, text)
             or closure.answered(self, text)
@@ -192,6 +193,8 @@ class Step:
         if choice == "other":
             self.say(_("What is the problem? Choose one:"), category_menu())
             self.wait("ask_category")
+        elif choice == "mobile_register":
+            mobile.start(self)
         elif choice in CATEGORY_FOR_INTENT or choice in (
             "outage_info",
             "complaint_status",

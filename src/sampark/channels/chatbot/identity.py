@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 def recognise(step: Step) -> None:
     """On WhatsApp and SMS the number is the user's: a consumer registered on it alone is
     known from the first message (several on one number are asked which, when it matters)."""
+    consumer = step.c.consumer
+    if step.c.verified and consumer is not None and step.c.mobile not in mobiles_of(consumer):
+        step.c.verified = False  # the account's mobile was changed since (mobile registration)
     if step.c.consumer is not None or step.c.channel not in MOBILE_CHANNELS or not step.c.mobile:
         return
     if step.context.get("mobile_looked_up"):
@@ -40,6 +43,10 @@ def recognise(step: Step) -> None:
         step.context["accounts"] = [
             (f"acct:{c.account_number}", f"…{c.account_number[-4:]} {c.name[:14]}") for c in found
         ]
+
+
+def mobiles_of(consumer: Consumer) -> tuple[str, ...]:
+    return tuple(m for m in (consumer.mobile, consumer.alt_mobile) if m)
 
 
 def consumer_set(step: Step, consumer: Consumer, *, verified: bool) -> None:

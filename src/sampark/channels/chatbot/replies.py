@@ -56,6 +56,7 @@ def main_menu(*, language: str) -> list[tuple[str, str]]:
         ("menu:meter", _("Meter or recharge")),
         ("menu:other", _("Other problem")),
         ("menu:human_agent", _("Talk to an agent")),
+        ("menu:mobile_register", _("Register my mobile")),
         other_language,
     ]
 

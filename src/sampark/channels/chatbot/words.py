@@ -44,4 +44,6 @@ STOP_COMMANDS = _words("stop", "बंद", "band", "रोकें")
 START_COMMANDS = _words("start", "शुरू", "shuru", "चालू")
 # YES <otp>: the consumer confirms a resolution with the code sent by SMS (closure.py).
 CLOSURE_YES_COMMANDS = _words("yes", "haan", "han", "हाँ", "हां", "जी")
+# REG <account>: register or change the mobile on an account (mobile.py).
+REGISTER_COMMANDS = _words("reg", "mobile", "मोबाइल")
 SKIP_ACCOUNT_WORDS = _words("no account", "pata nahi", "पता नहीं", "nahi pata", "dont know")

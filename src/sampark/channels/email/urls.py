@@ -1,7 +1,13 @@
-"""Inbound e-mail webhook."""
+"""Inbound e-mail webhook, mounted at /webhooks/email/ (namespace "email") by config/urls.py."""
 
-from django.urls import URLPattern
+from __future__ import annotations
+
+from django.urls import path
+
+from .views import email_webhook
 
 app_name = "email"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", email_webhook, name="inbound"),
+]

@@ -7,17 +7,20 @@ rate limit (SAMPARK_PROVIDER_RATES["smtp_email"]) keeps the relay comfortable.
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 import re
 import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 
 from django.conf import settings
 
 from .base import Message, PermanentError, Provider, ProviderError, SendResult, TransientError
 
 SUBJECT_LIMIT = 78
+HEADERS = ("subject", "message_id", "in_reply_to", "references")
 
 
 def subject_of(text: str, *, sender: str) -> str:
@@ -40,6 +43,18 @@ def smtp_error(error: smtplib.SMTPException) -> ProviderError:
     return TransientError(f"SMTP failed: {error.__class__.__name__}", body=str(error))
 
 
+def attach(mail: EmailMessage, path: Path) -> None:
+    """Attach a file our own code named (the `attachments` variable is a template header only
+    staff mails such as the review pack take); a file gone is a permanent failure."""
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    maintype, _, subtype = kind.partition("/")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise PermanentError(f"attachment unreadable: {path.name}", body=str(error)) from None
+    mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)
+
+
 class SmtpEmailProvider(Provider):
     name = "smtp_email"
     channels = frozenset({"email"})
@@ -55,12 +70,28 @@ class SmtpEmailProvider(Provider):
         self.sender = settings.SAMPARK_SMTP_FROM
 
     def compose(self, message: Message) -> EmailMessage:
+        # An answer to an inbound mail (channels/email) brings its own subject, Message-ID and
+        # threading headers as template header variables; other mails get generated ones.
+        given = {k: " ".join(str(v).split()) for k, v in message.variables.items() if k in HEADERS}
         mail = EmailMessage()
         mail["From"] = self.sender
         mail["To"] = message.recipient
-        mail["Subject"] = subject_of(message.text, sender=settings.SAMPARK_SENDER_NAME)
-        mail["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2].strip(">") or None)
+        mail["Subject"] = given.get("subject") or subject_of(
+            message.text, sender=settings.SAMPARK_SENDER_NAME
+        )
+        mail["Message-ID"] = given.get("message_id") or make_msgid(
+            domain=self.sender.rpartition("@")[2].strip(">") or None
+        )
+        if given.get("in_reply_to"):
+            mail["In-Reply-To"] = given["in_reply_to"]
+        if given.get("references"):
+            mail["References"] = given["references"]
+        # RFC 3834: vacation responders must not answer it (no mail loops).
+        mail["Auto-Submitted"] = "auto-replied" if given.get("in_reply_to") else "auto-generated"
         mail.set_content(message.text)  # text/plain; charset="utf-8"
+        for path in str(message.variables.get("attachments", "")).splitlines():
+            if path.strip():
+                attach(mail, Path(path.strip()))
         return mail
 
     async def send(self, message: Message) -> SendResult:
