@@ -11,7 +11,7 @@ BIND ?= 127.0.0.1:8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run test test-postgres lint bench install install-dev messages browser clean
+.PHONY: run test test-postgres lint bench install install-dev messages browser fonts mail-server clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Sampark needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -33,7 +33,7 @@ install-dev: $(VENV)/.installed-dev messages
 messages: $(VENV)/.installed
 	$(SAMPARK) i18n_compile
 
-run: install
+run: install fonts
 	$(SAMPARK) migrate --noinput
 	$(SAMPARK) collectstatic --noinput --verbosity 0
 	$(SAMPARK) demo --consumers $(DEMO_CONSUMERS) --if-empty
@@ -42,17 +42,37 @@ run: install
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browsers here), with
 # Noto fonts so Devanagari renders. Nothing to do once /usr/bin/chromium is there.
-browser:
+browser: fonts
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
 	  $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core; \
 	fi
 
-test: install-dev browser
+# The daily review pack's PDF is set in Noto Sans (Devanagari) from Debian's fonts-noto-core
+# (SAMPARK_PDF_FONT_DIR). Nothing to do once the font file is there.
+NOTO_DEVANAGARI := /usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf
+fonts:
+	@if [ ! -f $(NOTO_DEVANAGARI) ]; then \
+	  echo "Installing Debian's fonts-noto-core: the review pack PDF needs $(NOTO_DEVANAGARI)"; \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core; \
+	fi
+
+# The e-mail channel's tests start Debian's Dovecot as their own IMAP server (never the system's
+# service). Nothing to do once /usr/sbin/dovecot is there.
+mail-server:
+	@if [ ! -x /usr/sbin/dovecot ]; then \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd; \
+	fi
+
+test: install-dev browser mail-server
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-test-postgres: install-dev browser
+test-postgres: install-dev browser mail-server
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: install-dev

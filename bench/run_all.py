@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -18,8 +19,11 @@ def main() -> int:
     results = []
     failed = False
     for script in sorted(HERE.glob("bench_*.py")):
+        # bench_dashboard (issue 7) builds 5M + 1M complaint histories: the longest, ~30 min.
         print(f"running {script.name} ...", file=sys.stderr, flush=True)
+        started = time.monotonic()
         proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+        print(f"  {script.name}: {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
         if proc.returncode != 0:
             failed = True
             results.append({"bench": script.stem, "error": proc.stderr.strip()[-2000:]})

@@ -23,15 +23,18 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
+from sampark.callcentre.api.endpoints import router as callcentre_router
 from sampark.complaints.api.endpoints import open_complaints_for
 from sampark.complaints.api.endpoints import router as complaints_router
 from sampark.consumers.api.endpoints import consumers_router
 from sampark.consumers.selectors import BAD_ACCOUNT
 from sampark.core.errors import (
+    MethodNotAllowed,
     NotAllowed,
     NotAuthenticated,
     NotFound,
     SamparkError,
+    Throttled,
     ValidationFailed,
 )
 from sampark.notifications.api.endpoints import router as notifications_router
@@ -70,9 +73,7 @@ TYPE_MESSAGES: dict[str, Promise] = {
 }
 BAD_BODY = _("The request body could not be read. Send a JSON object.")
 CSRF_FAILED = _("The security check failed. Reload the page and try again.")
-TOO_MANY = _("Too many requests. Wait a little and try again.")
 NO_SUCH_ADDRESS = _("There is no such address in this API.")
-METHOD_NOT_ALLOWED = _("This address does not accept this method.")
 
 
 class ErrorOut(Schema):
@@ -118,17 +119,11 @@ def http_error(exc: HttpError) -> SamparkError:
     if exc.status_code == 400:
         error = SamparkError(BAD_BODY, code="bad_request")
     elif exc.status_code == 429:
-        error = SamparkError(TOO_MANY, code="throttled")
+        error = Throttled()
     else:
         error = SamparkError(code=f"http_{exc.status_code}")
     error.status = exc.status_code
     return error
-
-
-class MethodNotAllowed(SamparkError):
-    status = 405
-    code = "method_not_allowed"
-    default_message = METHOD_NOT_ALLOWED
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -226,4 +221,5 @@ api.add_router(
     consumers_router(open_complaints=open_complaints_for, active_outages=active_outages_for),
 )
 api.add_router("/v1/outages", outages_router)
+api.add_router("/v1/callcentre", callcentre_router)
 api.add_router("/v1/consumers", notifications_router)  # .../{account}/notifications

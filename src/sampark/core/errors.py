@@ -73,3 +73,15 @@ class Conflict(SamparkError):
     status = 409
     code = "conflict"
     default_message = _("This conflicts with the current state.")
+
+
+class MethodNotAllowed(SamparkError):
+    status = 405
+    code = "method_not_allowed"
+    default_message = _("This address does not accept this method.")
+
+
+class Throttled(SamparkError):
+    status = 429
+    code = "throttled"
+    default_message = _("Too many requests. Wait a little and try again.")

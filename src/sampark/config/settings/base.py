@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs' Swagger UI files locally (no CDN)
+    "js_lib_leaflet",  # Leaflet's JS/CSS (static files only) for the public outage map
     "treebeard",
     "django_tasks",
     "django_tasks_db",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "sampark.public",
     "sampark.callcentre",
     "sampark.channels",
+    "sampark.review",
     "sampark.ops",
 ]
 
@@ -242,6 +244,19 @@ SAMPARK_SMTP_USER = env("SAMPARK_SMTP_USER", default="")
 SAMPARK_SMTP_PASSWORD = env("SAMPARK_SMTP_PASSWORD", default="")
 SAMPARK_SMTP_FROM = env("SAMPARK_SMTP_FROM", default="UPPCL 1912 <noreply@localhost>")
 
+# Inbound e-mail (docs/email.md): the IMAP mailbox polled every minute (nothing polled while
+# SAMPARK_IMAP_HOST is empty) and the inbound-mail webhook's shared secret (empty: webhook off).
+SAMPARK_IMAP_HOST = env("SAMPARK_IMAP_HOST", default="")
+SAMPARK_IMAP_SSL = env("SAMPARK_IMAP_SSL", default="ssl")  # ssl (IMAPS) | starttls | none
+SAMPARK_IMAP_PORT = env.int("SAMPARK_IMAP_PORT", default=0)  # 0: 993 with ssl, else 143
+SAMPARK_IMAP_USER = env("SAMPARK_IMAP_USER", default="")
+SAMPARK_IMAP_PASSWORD = env("SAMPARK_IMAP_PASSWORD", default="")
+SAMPARK_IMAP_FOLDER = env("SAMPARK_IMAP_FOLDER", default="INBOX")
+SAMPARK_IMAP_PROCESSED_FOLDER = env("SAMPARK_IMAP_PROCESSED_FOLDER", default="")  # "": mark seen
+SAMPARK_IMAP_CA_FILE = env("SAMPARK_IMAP_CA_FILE", default="")  # trust this CA (private server)
+SAMPARK_IMAP_BATCH = env.int("SAMPARK_IMAP_BATCH", default=50)  # mails read per poll
+SAMPARK_EMAIL_WEBHOOK_SECRET = env("SAMPARK_EMAIL_WEBHOOK_SECRET", default="")
+
 # Telegram Bot API.
 SAMPARK_TELEGRAM_API_BASE = env("SAMPARK_TELEGRAM_API_BASE", default="https://api.telegram.org")
 SAMPARK_TELEGRAM_BOT_TOKEN = env("SAMPARK_TELEGRAM_BOT_TOKEN", default="")
@@ -272,6 +287,102 @@ SAMPARK_STAKEHOLDER_BULLETIN_MAX_AGE = env.int("SAMPARK_STAKEHOLDER_BULLETIN_MAX
 # Join OTPs one mobile may be sent an hour, and join requests one client address may make.
 SAMPARK_STAKEHOLDER_OTP_PER_HOUR = env.int("SAMPARK_STAKEHOLDER_OTP_PER_HOUR", default=3)
 SAMPARK_STAKEHOLDER_JOIN_RATE = env("SAMPARK_STAKEHOLDER_JOIN_RATE", default="10/h")
+
+# Public outage page and feeds at /outages/ (docs/public-outages.md).
+# Seconds a rendered page or feed is served from the cache (and Cache-Control max-age); 0: off.
+SAMPARK_PUBLIC_OUTAGES_CACHE_SECONDS = env.int("SAMPARK_PUBLIC_OUTAGES_CACHE_SECONDS", default=20)
+# "Is my supply off?" look-ups by account number one client address may make.
+SAMPARK_PUBLIC_SUPPLY_RATE = env("SAMPARK_PUBLIC_SUPPLY_RATE", default="10/m")
+# Map tiles (Leaflet URL template) and their attribution; an empty URL draws no tiles (offline).
+SAMPARK_MAP_TILE_URL = env(
+    "SAMPARK_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+SAMPARK_MAP_TILE_ATTRIBUTION = env(
+    "SAMPARK_MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+# Local hour (TIME_ZONE) from which each discom's daily press bulletin is issued.
+SAMPARK_PRESS_BULLETIN_HOUR = env.int("SAMPARK_PRESS_BULLETIN_HOUR", default=7)
+
+# The daily review pack (docs/review-pack.md): PDF + XLSX per discom, from this local hour.
+SAMPARK_REVIEW_PACK_HOUR = env.int("SAMPARK_REVIEW_PACK_HOUR", default=7)
+# Which language comes first on every page (both are always there): "hi" or "en".
+SAMPARK_REVIEW_PACK_LANGUAGE = env("SAMPARK_REVIEW_PACK_LANGUAGE", default="hi")
+# Officers of the discom with these roles (and an e-mail) get the pack and may download it;
+# the extra addresses get every discom's pack.
+SAMPARK_REVIEW_PACK_ROLES = env.list("SAMPARK_REVIEW_PACK_ROLES", default=["md", "ce"])
+SAMPARK_REVIEW_PACK_EXTRA_RECIPIENTS = env.list("SAMPARK_REVIEW_PACK_EXTRA_RECIPIENTS", default=[])
+# Noto Sans and Noto Sans Devanagari (Debian's fonts-noto-core, `make fonts`).
+SAMPARK_PDF_FONT_DIR = env("SAMPARK_PDF_FONT_DIR", default="/usr/share/fonts/truetype/noto")
+# Archived packs (<discom>/<day>/...): NOT under MEDIA_ROOT, which the proxy serves to anyone;
+# they are served only through the permission-checked download view.
+SAMPARK_REVIEW_PACK_ROOT = env(
+    "SAMPARK_REVIEW_PACK_ROOT", default=str(BASE_DIR / "var" / "review-packs")
+)
+
+# The 1912 call centre (docs/callcentre.md).
+# An unserved call (abandoned, dropped) is called back within this many minutes; after this many
+# tries without reaching the caller the callback closes as "no answer"; tries are this far apart.
+SAMPARK_CALLBACK_DUE_MINUTES = env.int("SAMPARK_CALLBACK_DUE_MINUTES", default=15)
+SAMPARK_CALLBACK_MAX_TRIES = env.int("SAMPARK_CALLBACK_MAX_TRIES", default=3)
+SAMPARK_CALLBACK_RETRY_MINUTES = env.int("SAMPARK_CALLBACK_RETRY_MINUTES", default=30)
+# Calls that ended longer ago than this (an old CDR file imported today) get no callback.
+SAMPARK_CALLBACK_MAX_AGE_HOURS = env.int("SAMPARK_CALLBACK_MAX_AGE_HOURS", default=24)
+# Service level: share of calls answered within this many seconds of joining the queue.
+SAMPARK_SERVICE_LEVEL_SECONDS = env.int("SAMPARK_SERVICE_LEVEL_SECONDS", default=20)
+# Calls still "in progress" this long after they began lost their last event: closed as dropped.
+SAMPARK_CALL_STALE_HOURS = env.int("SAMPARK_CALL_STALE_HOURS", default=4)
+
+# Call-centre staffing (docs/staffing.md). Target "service level/answer seconds".
+SAMPARK_STAFFING_TARGET = env("SAMPARK_STAFFING_TARGET", default="0.8/20")
+SAMPARK_STAFFING_MAX_OCCUPANCY = env.float("SAMPARK_STAFFING_MAX_OCCUPANCY", default=None)
+SAMPARK_STAFFING_HISTORY_WEEKS = env.int("SAMPARK_STAFFING_HISTORY_WEEKS", default=4)
+# Used when the history has too few answered / abandoned calls to measure them.
+SAMPARK_STAFFING_AHT_SECONDS = env.float("SAMPARK_STAFFING_AHT_SECONDS", default=240.0)
+SAMPARK_STAFFING_PATIENCE_SECONDS = env.float("SAMPARK_STAFFING_PATIENCE_SECONDS", default=120.0)
+SAMPARK_STAFFING_WRAP_UP_SECONDS = env.float("SAMPARK_STAFFING_WRAP_UP_SECONDS", default=0.0)
+# Outage surge: calls to 1912 per consumer newly cut off, spread over the hours after the start.
+SAMPARK_CALLS_PER_AFFECTED_CONSUMER = env.float("SAMPARK_CALLS_PER_AFFECTED_CONSUMER", default=0.03)
+SAMPARK_OUTAGE_CALL_PROFILE = env.list(
+    "SAMPARK_OUTAGE_CALL_PROFILE", cast=float, default=[0.6, 0.3, 0.1]
+)
+
+# The 1912 IVR (docs/ivr.md): one telephony provider per deployment: twilio, plivo or exotel.
+SAMPARK_IVR_PROVIDER = env("SAMPARK_IVR_PROVIDER", default="exotel")
+# The address the provider calls us at (signatures cover it); default: SAMPARK_PUBLIC_URL.
+SAMPARK_IVR_PUBLIC_URL = env("SAMPARK_IVR_PUBLIC_URL", default=SAMPARK_PUBLIC_URL)
+# Webhook secrets; empty: that provider's webhooks answer 403.
+SAMPARK_TWILIO_AUTH_TOKEN = env("SAMPARK_TWILIO_AUTH_TOKEN", default="")
+SAMPARK_PLIVO_AUTH_TOKEN = env("SAMPARK_PLIVO_AUTH_TOKEN", default="")
+SAMPARK_EXOTEL_URL_TOKEN = env("SAMPARK_EXOTEL_URL_TOKEN", default="")
+# A caller facing a longer expected wait is offered a callback that keeps their place.
+SAMPARK_IVR_CALLBACK_OFFER_SECONDS = env.int("SAMPARK_IVR_CALLBACK_OFFER_SECONDS", default=120)
+# Agent queues (emergency, general, english): Twilio <Enqueue> names, and the numbers Plivo
+# dials / Exotel connects for each (missing queues fall back to "general").
+SAMPARK_IVR_QUEUE_NAMES: dict[str, str] = {
+    "emergency": "1912-emergency",
+    "general": "1912-general",
+    "english": "1912-english",
+    **env.json("SAMPARK_IVR_QUEUE_NAMES", default={}),
+}
+SAMPARK_IVR_AGENT_NUMBERS: dict[str, str] = env.json("SAMPARK_IVR_AGENT_NUMBERS", default={})
+# Caller id shown to agents on Plivo <Dial> / Exotel Connect (the 1912 number); empty: the caller.
+SAMPARK_IVR_CALLER_ID = env("SAMPARK_IVR_CALLER_ID", default="")
+# Twilio text-to-speech voice (Polly.Aditi speaks hi-IN and en-IN).
+SAMPARK_TWILIO_VOICE = env("SAMPARK_TWILIO_VOICE", default="Polly.Aditi")
+
+# Mobile OTPs and mobile registration (docs/mobile-registration.md, docs/web-complaints.md).
+SAMPARK_OTP_VALID_MINUTES = env.int("SAMPARK_OTP_VALID_MINUTES", default=10)
+SAMPARK_OTP_MAX_ATTEMPTS = env.int("SAMPARK_OTP_MAX_ATTEMPTS", default=3)
+SAMPARK_OTP_RESEND_SECONDS = env.int("SAMPARK_OTP_RESEND_SECONDS", default=60)
+SAMPARK_OTP_PER_MOBILE_HOUR = env.int("SAMPARK_OTP_PER_MOBILE_HOUR", default=5)  # codes sent
+SAMPARK_WEB_OTP_RATE = env("SAMPARK_WEB_OTP_RATE", default="20/h")  # OTP requests per address
+SAMPARK_WEB_TRACK_RATE = env("SAMPARK_WEB_TRACK_RATE", default="30/h")  # look-ups per address
+SAMPARK_MOBILE_ACCOUNT_RATE = env("SAMPARK_MOBILE_ACCOUNT_RATE", default="5/d")  # per account
+SAMPARK_MOBILE_MAX_ACCOUNTS = env.int("SAMPARK_MOBILE_MAX_ACCOUNTS", default=5)  # per mobile
+# Missed calls to the registration number: /webhooks/missed-call/<SECRET> (empty: 404).
+SAMPARK_MISSED_CALL_SECRET = env("SAMPARK_MISSED_CALL_SECRET", default="")
+SAMPARK_MISSED_CALL_FROM_FIELD = env("SAMPARK_MISSED_CALL_FROM_FIELD", default="from")
 
 # Where the real third-party reference data lives (demo generator, tests, benchmarks).
 SAMPARK_SHARED_DATA = Path(

@@ -1,5 +1,7 @@
 """Test runs: same as base, fast password hashing, tasks run in-process at enqueue."""
 
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
@@ -14,3 +16,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env(
 ):
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["TEST"] = {"NAME": None}
+
+# Packs the scheduler tests render go to a scratch folder, not the checkout's var/.
+SAMPARK_REVIEW_PACK_ROOT = tempfile.mkdtemp(prefix="sampark-test-packs-")

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from tqdm import tqdm
 
+from sampark.callcentre.demo import callcentre_demo_load
 from sampark.consumers.demo import consumers_demo_insert
 from sampark.consumers.models import Consumer
 from sampark.network.demo import (
@@ -75,11 +76,17 @@ class Command(BaseCommand):
             inserted = consumers_demo_insert(
                 plan=plan, ids=ids, seed=seed, progress=self._progress(plan.consumers)
             )
+            calls = callcentre_demo_load(seed=seed)  # a week of 1912 calls, today's roster
         kinds = ", ".join(f"{c.created} {kind}" for kind, c in report.kinds.items())
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Demo loaded in {seconds:.1f} s: {kinds}; {inserted} consumers "
             f"(discoms {', '.join(plan.discoms)}, seed {seed})."
+        )
+        self.stdout.write(
+            f"Call centre: {calls.calls} calls over the last week, {calls.callbacks} callbacks, "
+            f"{calls.shifts} roster shifts today (agents: {', '.join(calls.agents)}; "
+            "supervisor login: supervisor)."
         )
 
     @staticmethod
