@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -44,7 +45,7 @@ PAGE_SIZE = 50
 def kpi_page(request: HttpRequest) -> HttpResponse:
     user = staff_of(request)
     if not can(user, Action.CALLCENTRE_SUPERVISE):
-        raise Http404
+        raise PermissionDenied  # a role without the right: 403, as on every staff page
     form = KpiFilterForm(request.GET or None, user=user)
     choice = form.choice()
     calls = calls_for_staff(user=user)
@@ -75,7 +76,7 @@ def callback_list(request: HttpRequest) -> HttpResponse:
     works = can(user, Action.CALLBACK_WORK)
     supervises = can(user, Action.CALLCENTRE_SUPERVISE)
     if not works and not supervises:
-        raise Http404
+        raise PermissionDenied
     form = CallbackFilterForm(request.GET or None)
     status = form.cleaned_data.get("status", "") if form.is_valid() else ""
     if works and not status:

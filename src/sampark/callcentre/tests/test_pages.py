@@ -88,7 +88,7 @@ def test_a_bad_period_falls_back_to_today_and_says_why(client, supervisor, staff
 def test_agents_and_field_staff_cannot_see_the_kpi_page(client, staff):
     for who in ("agent", "je"):
         client.force_login(staff[who])
-        assert client.get(reverse("callcentre:kpis")).status_code == 404
+        assert client.get(reverse("callcentre:kpis")).status_code == 403
 
 
 def test_the_desk_sees_callbacks_due_and_records_a_try(client, staff):
@@ -158,7 +158,7 @@ def test_officers_see_every_callback_by_status_without_forms(client, staff):
     assert len(response.context["page"].object_list) == 1
     assert "/attempt/" not in response.content.decode()
     client.force_login(staff["je"])
-    assert client.get(reverse("callcentre:callbacks")).status_code == 404
+    assert client.get(reverse("callcentre:callbacks")).status_code == 403
 
 
 @pytest.mark.parametrize(
