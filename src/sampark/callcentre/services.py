@@ -281,6 +281,10 @@ def call_event_record(
         call = _call_get_or_create_locked(
             call_id=call_id, source=source, at=at, calling_number=calling_number, discom=discom
         )
+        if kind == CallEventKind.OFFERED and call.events.filter(kind=kind).exists():
+            # A call is offered once: a provider's retry of its first webhook, stamped a moment
+            # later, is the same offer (the row lock above orders simultaneous first requests).
+            return call
         try:
             with transaction.atomic():
                 event = CallEvent.objects.create(

@@ -82,6 +82,16 @@ def test_a_replayed_event_is_a_no_op(net):
     assert Notification.objects.count() == 1
 
 
+def test_a_retried_first_webhook_a_moment_later_is_the_same_offer(net):
+    replay([("o1", "offered", ist(4, 9, 0), {"calling_number": "9839022222"})])
+
+    replay([("o1", "offered", ist(4, 9, 0, 2), {"calling_number": "9839022222"})])
+
+    call = Call.objects.get(call_id="o1")
+    assert list(call.events.values_list("kind", flat=True)) == ["offered"]
+    assert call.offered_at == ist(4, 9, 0)
+
+
 def test_events_in_reverse_order_give_the_same_call(net, staff):
     agent = staff["agent"]
 
