@@ -15,6 +15,7 @@ import hmac
 import itertools
 import json
 import secrets
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,9 @@ def plivo_sign(url: str, params: dict[str, str], nonce: str) -> str:
     return base64.b64encode(digest).decode()
 
 
-class Driver:
+class Driver(ABC):
+    """One provider's webhook sequence as a caller lives it; each provider implements it."""
+
     provider = ""
 
     def __init__(self, client: Any, capture: Callable[..., Any], *, mobile: str, call_id: str):
@@ -103,21 +106,25 @@ class Driver:
         with self.capture(execute=True):
             return send()
 
+    @abstractmethod
     def dial(self) -> Heard:
-        raise NotImplementedError
+        """The call arrives: the provider's first webhook."""
 
+    @abstractmethod
     def press(self, keys: str) -> Heard:
-        raise NotImplementedError
+        """The caller keys digits at the current prompt."""
 
+    @abstractmethod
     def wait(self) -> Heard:
         """Let the prompt time out without a key."""
-        raise NotImplementedError
 
+    @abstractmethod
     def agent_answers(self) -> None:
-        raise NotImplementedError
+        """An agent takes the queued call."""
 
+    @abstractmethod
     def hang_up(self) -> None:
-        raise NotImplementedError
+        """The caller hangs up: the provider's end-of-call webhook."""
 
 
 class TwilioDriver(Driver):
