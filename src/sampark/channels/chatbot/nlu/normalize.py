@@ -2,7 +2,8 @@
 
 "बिजली नहीं है", "bjli nhi h" and "Bijlee nahiii hai!!" all become "bijli nahi hai":
 
-1. Unicode NFC; Devanagari digits to ASCII; URLs, e-mail addresses and @handles dropped (a
+1. HTML entities decoded (tweets arrive with "&amp;", "&gt;"); Unicode NFC; Devanagari digits
+   to ASCII; URLs, e-mail addresses and @handles dropped (a
    tweet's "@PowerCo_Care" would otherwise teach the model that "power" is in every message).
 2. Each Devanagari word is transliterated with `indic_transliteration` (DEVANAGARI -> ITRANS)
    after Hindi schwa deletion (the inherent "a" of बिजली is not spoken: "bijli", not
@@ -23,6 +24,7 @@ once per process (LRU caches), so a message costs a few microseconds per word.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from functools import lru_cache
@@ -30,7 +32,7 @@ from functools import lru_cache
 from indic_transliteration import sanscript
 
 # Bump when the output of text_normalize changes: saved models record it and retrain.
-NORMALIZE_VERSION = "2"
+NORMALIZE_VERSION = "3"
 
 _DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 # Devanagari letters and signs, without the danda (।, ॥) and the digits.
@@ -413,6 +415,8 @@ def text_normalize(text: str) -> str:
     readable is left)."""
     if not text:
         return ""
+    if "&" in text:
+        text = html.unescape(text)
     text = unicodedata.normalize("NFC", text).translate(_DEVANAGARI_DIGITS)
     text = _NOISE.sub(" ", text)
     text = _APOSTROPHE.sub("", text)

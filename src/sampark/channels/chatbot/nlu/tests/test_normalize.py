@@ -32,6 +32,7 @@ def test_devanagari_and_romanised_converge(devanagari: str, romanised: str) -> N
         ("2ghante se", "2 ghante se"),
         ("plzzzz jaldi", "please jaldi"),
         ("@PowerCo_Care no power!! https://t.co/abc", "no power"),
+        ("wires &amp; pole &gt;5 houses", "wire pole 5 house"),  # entities as tweets carry them
         ("सुबह से लाइट गायब 😡😡", "subah se light gayab"),
         ("कब", "kab"),  # final inherent vowel dropped
         ("आपका", "apka"),  # medial inherent vowel dropped
