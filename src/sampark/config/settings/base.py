@@ -133,7 +133,7 @@ SAMPARK_HANDOVER_WAIT_MINUTES = env.int("SAMPARK_HANDOVER_WAIT_MINUTES", default
 SAMPARK_NLU_MODEL_PATH = env(
     "SAMPARK_NLU_MODEL_PATH", default=str(BASE_DIR / "var" / "nlu" / "model.joblib")
 )
-SAMPARK_NLU_THRESHOLD = env.float("SAMPARK_NLU_THRESHOLD", default=0.5)
+SAMPARK_NLU_THRESHOLD = env.float("SAMPARK_NLU_THRESHOLD", default=0.55)
 
 # Messaging. The verified sender name signs every message; DLT ids are registered per template.
 SAMPARK_SENDER_NAME = env("SAMPARK_SENDER_NAME", default="UPPCL 1912")

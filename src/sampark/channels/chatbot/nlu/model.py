@@ -68,7 +68,7 @@ MODEL_VERSION = "2"
 ARTEFACT_FORMAT = 1
 # Chosen on the held-out split by the rule `sampark nlu eval` prints as "suggested": the highest
 # threshold that still lets at least 95% of held-out messages through (docs/chatbot-nlu.md).
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.55
 MAX_INPUT_CHARS = 4096  # longer input: only the start is read
 TRUNCATED_CHARS = 1000
 RANDOM_STATE = 0
