@@ -1,6 +1,6 @@
 """Call-centre KPIs and telephony events, each against a baseline measured in the same run.
 
-    .venv/bin/python bench/bench_callcentre.py [--calls 200000] [--events 3000]
+    .venv/bin/python bench/bench_callcentre.py [--calls 200000] [--events 3000] [--cdr-rows 20000]
         [--database-url postgres://postgres@127.0.0.1:5432/EMPTY_SCRATCH_DB]
 
 Runs in its own interpreter on a fresh temporary SQLite file (WAL, as `sampark serve` uses), or
@@ -15,7 +15,11 @@ Timed:
   columns, bucket and aggregate in Python): what a per-call implementation would cost;
 - events: `call_event_record` for `--events` events (offered, queued, answered, completed of
   new calls, each in its own transaction as a webhook is);
-- events_baseline: plain `CallEvent` inserts of the same number of rows, one transaction each.
+- events_baseline: plain `CallEvent` inserts of the same number of rows, one transaction each;
+- cdr: `cdr_import` of a `--cdr-rows` file of calls from 3-6 days ago (70% answered, 15%
+  abandoned, 5% dropped, 10% IVR-contained), whose calls are new: the bulk path;
+- cdr_baseline: the event-by-event path (`cdr_row_record`, what the import did before) on the
+  first 1,000 rows of another such file.
 Prints one JSON line.
 """
 
@@ -148,7 +152,71 @@ def kpis_python(*, start, end, threshold: int) -> dict:
     return groups
 
 
-def child(*, calls: int, events: int) -> dict:
+def cdr_file(*, rows: int, prefix: str) -> str:
+    import random
+    from datetime import timedelta
+
+    from sampark.core import clock
+
+    rng = random.Random(rows)
+    now = clock.now()
+    lines = ["call_id,calling_number,offered_at,queued_at,answered_at,ended_at,disposition,agent"]
+    for n in range(rows):
+        offered = now - timedelta(days=3, seconds=rng.randrange(3 * 86400))
+        queued = offered + timedelta(seconds=rng.randrange(20, 90))
+        roll, answered, agent = rng.random(), "", ""
+        if roll < 0.7:
+            answered, agent = str(queued + timedelta(seconds=rng.randrange(5, 120))), "a1"
+            ended, disposition = queued + timedelta(seconds=rng.randrange(150, 600)), "answered"
+        elif roll < 0.85:
+            ended, disposition = queued + timedelta(seconds=rng.randrange(10, 300)), "abandoned"
+        elif roll < 0.9:
+            ended, disposition = queued + timedelta(seconds=rng.randrange(10, 300)), "dropped"
+        else:
+            queued, ended = "", offered + timedelta(seconds=50)
+            disposition = "ivr_contained"
+        lines.append(
+            f"{prefix}{n:07d},+9198{rng.randrange(10**8):08d},{offered},{queued},{answered},"
+            f"{ended},{disposition},{agent}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def cdr_measure(*, rows: int) -> dict:
+    import io
+
+    from sampark.callcentre.cdr import _Lookups, cdr_import, cdr_row_read, cdr_row_record
+    from sampark.callcentre.models import Call
+    from sampark.core.csvimport import csv_records
+
+    text = cdr_file(rows=rows, prefix="CDR")
+    before = Call.objects.count()
+    started = time.perf_counter()
+    report = cdr_import(rows=csv_records(io.StringIO(text)))
+    cdr_s = time.perf_counter() - started
+    assert not report.refused and report.counts("calls").created == rows
+    assert Call.objects.count() == before + rows
+
+    sample = min(rows, 1000)
+    lookups, seen = _Lookups(), {}
+    parsed = [
+        cdr_row_read(row, record, lookups=lookups, seen=seen)[0]
+        for row, record in csv_records(io.StringIO(cdr_file(rows=sample, prefix="OLD")))
+    ]
+    started = time.perf_counter()
+    for cdr in parsed:
+        assert cdr is not None
+        cdr_row_record(cdr)
+    baseline_s = time.perf_counter() - started
+    return {
+        "cdr_rows": rows,
+        "cdr_rows_per_s": round(rows / cdr_s, 1),
+        "cdr_baseline_event_by_event_rows_per_s": round(sample / baseline_s, 1),
+        "cdr_speedup": round((rows / cdr_s) / (sample / baseline_s), 1),
+    }
+
+
+def child(*, calls: int, events: int, cdr_rows: int) -> dict:
     import django
 
     django.setup()
@@ -212,6 +280,7 @@ def child(*, calls: int, events: int) -> dict:
         "events_per_s": round(events / events_s, 1),
         "events_baseline_inserts_per_s": round(events / baseline_events_s, 1),
         "events_ratio": round(events_s / baseline_events_s, 2),
+        **cdr_measure(rows=cdr_rows),
     }
 
 
@@ -219,11 +288,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=200_000)
     parser.add_argument("--events", type=int, default=3000)
+    parser.add_argument("--cdr-rows", type=int, default=20_000)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--child", action="store_true")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(calls=args.calls, events=args.events)))
+        print(json.dumps(child(calls=args.calls, events=args.events, cdr_rows=args.cdr_rows)))
         return
     with tempfile.TemporaryDirectory() as tmp:
         env = {
@@ -239,6 +309,7 @@ def main() -> None:
             env["DATABASE_URL"] = args.database_url
         command = [sys.executable, __file__, "--child"]
         command += ["--calls", str(args.calls), "--events", str(args.events)]
+        command += ["--cdr-rows", str(args.cdr_rows)]
         proc = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
         if proc.returncode != 0:
             raise SystemExit(f"bench_callcentre failed:\n{proc.stderr[-4000:]}")

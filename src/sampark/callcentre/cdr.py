@@ -1,9 +1,10 @@
 """CDR import: a telephony platform's call detail records (one row per call) as call events.
 
-Each row becomes the events it implies (offered, queued, answered, then how it ended) recorded
-through `call_event_record`, so a CDR and the live events API land on the same call rows, a
-re-imported file changes nothing, and an unserved call from the last
-SAMPARK_CALLBACK_MAX_AGE_HOURS is owed a callback exactly as a live one. Columns:
+Each row becomes the events it implies (offered, queued, answered, then how it ended): a call
+not stored yet is written whole, with its events, in bulk (`calls_create`); a row about a call
+already stored goes event by event through `call_event_record`. Either way a CDR and the live
+events API land on the same call rows, a re-imported file changes nothing, and an unserved call
+from the last SAMPARK_CALLBACK_MAX_AGE_HOURS is owed a callback exactly as a live one. Columns:
 docs/callcentre.md.
 
 All or nothing by default: every row is checked, and if any is bad nothing is written and each
@@ -31,11 +32,21 @@ from sampark.core.csvimport import (
     choices_of,
     columns_missing,
 )
-from sampark.core.errors import ValidationFailed
+from sampark.core.errors import Conflict, ValidationFailed
 from sampark.network.models import OrgLevel, OrgUnit
 
 from .models import Call, CallEvent, CallEventKind, CallQueue, CallSource
-from .services import CALL_ID_MAX, FUTURE_SLACK, call_event_record, call_mark_ivr_contained
+from .services import (
+    BAD_CALL_ID,
+    CALL_ID_MAX,
+    FUTURE_SLACK,
+    CallRecord,
+    RecordedEvent,
+    call_event_record,
+    call_mark_ivr_contained,
+    calls_create,
+    calls_known,
+)
 
 REQUIRED_COLUMNS = ("call_id", "offered_at")
 KIND = "calls"
@@ -122,7 +133,9 @@ def cdr_row_read(
 ) -> tuple[CdrRow | None, RowReader]:
     reader = RowReader(row, record)
     call_id = reader.text("call_id", required=True, max_length=CALL_ID_MAX)
-    if call_id in seen:
+    if call_id and not call_id.isprintable():
+        reader.error("call_id", BAD_CALL_ID)
+    elif call_id in seen:
         reader.error("call_id", DUPLICATE % {"value": call_id, "row": seen[call_id]})
     elif call_id:
         seen[call_id] = row
@@ -211,13 +224,39 @@ def cdr_row_record(cdr: CdrRow) -> bool:
     return CallEvent.objects.filter(call__call_id=cdr.call_id).count() != before
 
 
+BATCH = 1000
+
+
+def cdr_record(cdr: CdrRow) -> CallRecord:
+    """The row as a whole call, for calls_create."""
+    events = [RecordedEvent(CallEventKind.OFFERED, cdr.offered_at)]
+    if cdr.queued_at is not None:
+        events.append(RecordedEvent(CallEventKind.QUEUED, cdr.queued_at, queue=cdr.queue))
+    if cdr.answered_at is not None:
+        events.append(RecordedEvent(CallEventKind.ANSWERED, cdr.answered_at, agent=cdr.agent))
+    if cdr.ended_at is not None:
+        events.append(RecordedEvent(DISPOSITIONS[cdr.disposition], cdr.ended_at))
+    return CallRecord(
+        call_id=cdr.call_id,
+        source=CallSource.CDR,
+        calling_number=cdr.calling_number,
+        discom=cdr.discom,
+        events=events,
+        ivr_contained_at=(cdr.ended_at or cdr.offered_at) if cdr.ivr_contained else None,
+        detail={"cdr_row": cdr.row},
+    )
+
+
 def cdr_import(*, rows: Iterable[tuple[int, Record]], skip_invalid: bool = False) -> ImportReport:
     """Import CDR rows; one transaction, nothing written when a row is bad (unless
-    `skip_invalid`). Counts: calls created (new), updated (new events), unchanged (replayed)."""
+    `skip_invalid`). Counts: calls created (new), updated (new events), unchanged (replayed).
+
+    Rows are written a batch at a time: calls not stored yet in a few bulk statements
+    (calls_create), rows about known calls event by event (cdr_row_record)."""
     report = ImportReport()
-    counts = report.counts(KIND)
     lookups = _Lookups()
     seen: dict[str, int] = {}
+    batch: list[CdrRow] = []
     header_checked = False
     with transaction.atomic():
         for row, record in rows:
@@ -227,31 +266,53 @@ def cdr_import(*, rows: Iterable[tuple[int, Record]], skip_invalid: bool = False
                 if missing:
                     report.row_rejected(missing)
                     report.refused = True
-                    transaction.set_rollback(True)
                     return report
             cdr, reader = cdr_row_read(row, record, lookups=lookups, seen=seen)
             if cdr is None:
                 report.row_rejected(reader.errors)
-                continue
-            if report.bad_rows and not skip_invalid:
-                continue  # the file is refused anyway: only keep checking
-            existed = Call.objects.filter(call_id=cdr.call_id).exists()
-            try:
-                with transaction.atomic():
-                    changed = cdr_row_record(cdr)
-            except ValidationFailed as error:  # e.g. a time in the future
-                report.row_rejected(
-                    [RowError(row, name, str(text)) for name, text in error.fields.items()]
-                )
-                continue
-            if not existed:
-                counts.created += 1
-            elif changed:
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+            elif skip_invalid or not report.bad_rows:  # else the file is refused: only check
+                batch.append(cdr)
+            if len(batch) >= BATCH:
+                _batch_record(batch, report=report)
+                batch = []
+        if skip_invalid or not report.bad_rows:
+            _batch_record(batch, report=report)
         if report.bad_rows and not skip_invalid:
             report.refused = True
             report.kinds.clear()
             transaction.set_rollback(True)
     return report
+
+
+def _batch_record(batch: list[CdrRow], *, report: ImportReport) -> None:
+    if not batch:
+        return
+    known = calls_known(call_ids=[cdr.call_id for cdr in batch])
+    fresh = [cdr for cdr in batch if cdr.call_id not in known]
+    try:
+        calls_create(records=[cdr_record(cdr) for cdr in fresh])
+        report.counts(KIND).created += len(fresh)
+    except Conflict:  # a live event stored one of these calls meanwhile: go row by row
+        known.update(cdr.call_id for cdr in fresh)
+    for cdr in batch:
+        if cdr.call_id in known:
+            _row_record(cdr, report=report)
+
+
+def _row_record(cdr: CdrRow, *, report: ImportReport) -> None:
+    counts = report.counts(KIND)
+    existed = Call.objects.filter(call_id=cdr.call_id).exists()
+    try:
+        with transaction.atomic():
+            changed = cdr_row_record(cdr)
+    except ValidationFailed as error:  # e.g. a time in the future
+        report.row_rejected(
+            [RowError(cdr.row, name, str(text)) for name, text in error.fields.items()]
+        )
+        return
+    if not existed:
+        counts.created += 1
+    elif changed:
+        counts.updated += 1
+    else:
+        counts.unchanged += 1

@@ -666,3 +666,144 @@ def call_events_record(
                 ) from None
             calls[call.call_id] = call
     return list(calls.values())
+
+
+# --- whole calls at once (CDR import) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    kind: str
+    at: datetime
+    agent: StaffUser | None = None
+    queue: str = ""
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """A whole call as a telephony platform's record (a CDR row) describes it."""
+
+    call_id: str
+    source: str
+    calling_number: str
+    discom: OrgUnit | None
+    events: Sequence[RecordedEvent]
+    ivr_contained_at: datetime | None = None  # when the IVR served the caller, if it did
+    detail: Mapping[str, Any] | None = None  # kept on each of its events
+
+
+def calls_known(*, call_ids: Iterable[str]) -> set[str]:
+    """Which of these call ids are already stored."""
+    return set(Call.objects.filter(call_id__in=list(call_ids)).values_list("call_id", flat=True))
+
+
+def calls_create(*, records: Sequence[CallRecord]) -> list[Call]:
+    """Store calls never seen before, with their events, in a few statements: the same rows
+    call_event_record would make of their events one by one (callbacks owed are opened after
+    commit, a caller answered now has their earlier pending callback cancelled), at bulk-insert
+    speed. Raises Conflict, storing nothing, if one of the call ids is already stored: check
+    with calls_known first."""
+    if not records:
+        return []
+    consumers = _consumers_by_mobile(
+        {m for r in records if (m := calling_number_clean(r.calling_number)[1])}
+    )
+    discoms: dict[int, OrgUnit | None] = {}
+    calls: list[Call] = []
+    events: list[CallEvent] = []
+    for record in records:
+        call, own = _call_build(record, consumers=consumers, discoms=discoms)
+        calls.append(call)
+        events.extend(own)
+    try:
+        with transaction.atomic():
+            Call.objects.bulk_create(calls, batch_size=500)  # sets their primary keys
+            CallEvent.objects.bulk_create(events, batch_size=1000)  # which the events read
+    except IntegrityError:
+        raise Conflict(_("One of these calls is already stored.")) from None
+    _callbacks_settle(calls)
+    return calls
+
+
+def _consumers_by_mobile(mobiles: set[str]) -> dict[str, Consumer]:
+    """The first registered consumer (lowest id) of each mobile, as _consumer_by_mobile."""
+    found: dict[str, Consumer] = {}
+    rows = Consumer.objects.filter(mobile__in=mobiles).select_related("subdivision").order_by("id")
+    for consumer in rows:
+        if consumer.mobile:
+            found.setdefault(consumer.mobile, consumer)
+    return found
+
+
+def _call_build(
+    record: CallRecord,
+    *,
+    consumers: Mapping[str, Consumer],
+    discoms: dict[int, OrgUnit | None],
+) -> tuple[Call, list[CallEvent]]:
+    stored, mobile = calling_number_clean(record.calling_number)
+    consumer = consumers.get(mobile) if mobile else None
+    discom = record.discom
+    if discom is None and consumer is not None:
+        if consumer.subdivision_id not in discoms:
+            discoms[consumer.subdivision_id] = _discom_of(consumer.subdivision)
+        discom = discoms[consumer.subdivision_id]
+    first = min(e.at for e in record.events)
+    call = Call(
+        call_id=record.call_id,
+        source=record.source,
+        calling_number=stored,
+        consumer=consumer,
+        discom=discom,
+        language=consumer.language if consumer is not None else Language.HINDI,
+        offered_at=first,
+        ivr_contained=record.ivr_contained_at is not None,
+    )
+    detail = dict(record.detail or {})
+    events = [
+        CallEvent(call=call, kind=e.kind, at=e.at, agent=e.agent, queue=e.queue, detail=detail)
+        for e in record.events
+    ]
+    if record.ivr_contained_at is not None:
+        events.append(
+            CallEvent(
+                call=call,
+                kind=CallEventKind.IVR,
+                at=record.ivr_contained_at,
+                detail={"step": "contained"},
+            )
+        )
+    _facts_derive(call, events)
+    return call, events
+
+
+def _callbacks_settle(calls: list[Call]) -> None:
+    """What call_event_record does after each call, for a batch: a recent unserved call is owed
+    a callback (unless the same caller was answered later in the batch), and a caller answered
+    now needs no pending callback for an earlier missed call."""
+    answered: dict[str, list[tuple[datetime, Call]]] = {}
+    for call in calls:
+        mobile = calling_number_clean(call.calling_number)[1]
+        if mobile and call.answered_at is not None:
+            answered.setdefault(mobile, []).append((call.answered_at, call))
+    for call in calls:
+        if call.outcome not in UNSERVED or not _callback_still_useful(call):
+            continue
+        mobile = calling_number_clean(call.calling_number)[1] or ""
+        if any(at >= call.offered_at for at, _ in answered.get(mobile, [])):
+            continue  # served on a later call of the same batch
+        transaction.on_commit(partial(_callback_open_quietly, call.pk), robust=True)
+    pending = Callback.objects.filter(
+        status=CallbackStatus.PENDING, mobile__in=list(answered)
+    ).select_related("call")
+    for callback in pending:
+        later = [
+            other
+            for at, other in answered[callback.mobile]
+            if at >= callback.call.offered_at and other.pk != callback.call_id
+        ]
+        if later:
+            _callbacks_cancel(
+                Callback.objects.filter(pk=callback.pk),
+                reason=f"caller called again and was answered (call {later[0].call_id})",
+            )
