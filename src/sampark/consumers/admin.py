@@ -8,10 +8,12 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from sampark.accounts.models import StaffUser
 from sampark.core.errors import ValidationFailed
 from sampark.core.paginators import EstimatedCountPaginator
 from sampark.core.phones import mobile_or_none
 
+from .mobile_registration import consumer_mobile_edited
 from .models import Consumer
 from .services import consumer_network_fields
 
@@ -71,6 +73,17 @@ class ConsumerAdmin(admin.ModelAdmin):
         (_("Network"), {"fields": ("dt", *DERIVED_FIELDS)}),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
+
+    def save_model(
+        self, request: HttpRequest, obj: Consumer, form: forms.ModelForm, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        user = request.user
+        if change and "mobile" in form.changed_data and isinstance(user, StaffUser):
+            # The admin's transaction holds the consumer and its audit row together.
+            consumer_mobile_edited(
+                consumer=obj, before=form.initial.get("mobile") or "", actor=user
+            )
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Consumer], search_term: str

@@ -43,7 +43,15 @@ from sampark.network.importers import NetworkChanges
 from sampark.network.models import DistributionTransformer, Feeder, OrgUnit
 from sampark.network.selectors import a_class_subdivision_ids
 
-from .models import ACCOUNT_NUMBER_RE, Consumer, ConsumerCategory
+from .mobile_registration import mobile_change_row
+from .models import (
+    ACCOUNT_NUMBER_RE,
+    Consumer,
+    ConsumerCategory,
+    MobileChange,
+    MobileChannel,
+    MobileProof,
+)
 
 CONSUMER_COLUMNS = (
     "account_number",
@@ -81,6 +89,7 @@ WRITE_FIELDS = (
     "area_type",
     "is_a_class",
 )
+MOBILE = WRITE_FIELDS.index("mobile")
 
 BAD_ACCOUNT = _("An account number has exactly 10 digits.")
 BAD_EMAIL = _("Enter a valid e-mail address.")
@@ -160,7 +169,8 @@ class _ConsumerImport:
         self.a_class = a_class_subdivision_ids()
         # With an empty table there is nothing to compare against (accounts are unique per file).
         self.table_was_empty = not Consumer.objects.exists()
-        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.audit_now = timezone.now()
+        self.now = connection.ops.adapt_datetimefield_value(self.audit_now)
         self.charges_given = False  # the file has an annual_fixed_charges column
 
     def run(self, rows: Records, chunk_size: int) -> None:
@@ -262,7 +272,7 @@ class _ConsumerImport:
         return valid
 
     def _write(self, valid: Sequence[_Parsed]) -> None:
-        existing: dict[str, tuple[object, ...]] = {}
+        existing: dict[str, tuple[Any, ...]] = {}
         fields = (*WRITE_FIELDS, CHARGES) if self.charges_given else WRITE_FIELDS
         if not self.table_was_empty:
             for batch in chunked([p.account for p in valid], IN_BATCH):
@@ -271,6 +281,7 @@ class _ConsumerImport:
                     existing[row[0]] = row[1:]
         inserts: list[tuple[object, ...]] = []
         updates: list[tuple[Any, ...]] = []
+        audits: list[MobileChange] = []
         for p in valid:
             current = existing.get(p.account)
             values = [*p.values, p.charges] if self.charges_given else p.values
@@ -278,6 +289,8 @@ class _ConsumerImport:
                 inserts.append((self.now, self.now, p.account, *p.values, p.charges))
             elif list(current[1:]) != values:
                 updates.append((*values, self.now, current[0]))
+                if current[1 + MOBILE] != values[MOBILE]:
+                    audits.append(self._mobile_audit(current, values))
             else:
                 self.counts.unchanged += 1
         columns = ["created_at", "updated_at", "account_number", *WRITE_FIELDS, CHARGES]
@@ -289,6 +302,21 @@ class _ConsumerImport:
             with connection.cursor() as cursor:
                 cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", updates)
             self.counts.updated += len(updates)
+        MobileChange.objects.bulk_create(audits, batch_size=1000)
+
+    def _mobile_audit(self, current: tuple[Any, ...], values: list[object]) -> MobileChange:
+        """A re-import that changes an account's mobile is audited like any other change: the
+        billing system's record is the proof. `current`: (id, *fields) as stored."""
+        return mobile_change_row(
+            consumer_id=current[0],
+            before=current[1 + MOBILE] or "",
+            after=str(values[MOBILE] or ""),
+            channel=MobileChannel.IMPORT,
+            proof=MobileProof.BILLING_RECORD,
+            actor=None,
+            actor_label="consumer import",
+            now=self.audit_now,
+        )
 
 
 def consumers_derived_refresh(*, changes: NetworkChanges) -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -40,6 +41,7 @@ from .models import (
     MobileChallenge,
     MobileChange,
     MobileChangeKind,
+    MobileChannel,
     MobileProof,
     OtpPurpose,
 )
@@ -204,32 +206,83 @@ def consumer_mobile_set(
             raise Conflict(MOBILE_MOVED, code="mobile_moved")
         _room_for(consumer=consumer, mobile=used.mobile)
         now = clock.now()
-        if not before:
-            kind = MobileChangeKind.REGISTERED
-        elif before == used.mobile:
-            kind = MobileChangeKind.VERIFIED
-        else:
-            kind = MobileChangeKind.CHANGED
         Consumer.objects.filter(pk=consumer.pk).update(
             mobile=used.mobile, consent_sms=True, updated_at=now
         )
         consumer.mobile, consumer.consent_sms = used.mobile, True
-        replaced = before if kind == MobileChangeKind.CHANGED else ""
-        change = MobileChange.objects.create(
-            consumer=consumer,
-            kind=kind,
+        change = mobile_change_row(
+            consumer_id=consumer.pk,
+            before=before,
+            after=used.mobile,
             channel=used.channel,
             proof=_proof(used),
-            old_mobile_masked=mobile_masked(replaced),
-            old_mobile_digest=mobile_digest(replaced),
-            new_mobile_masked=mobile_masked(used.mobile),
-            new_mobile_digest=mobile_digest(used.mobile),
             actor=actor or used.requested_by,
             actor_label=_label(
                 actor=actor or used.requested_by, given=actor_label, channel=used.channel
             ),
             note=used.note,
             challenge=used,
-            created_at=now,
+            now=now,
         )
+        change.save(force_insert=True)
+    replaced = before if change.kind == MobileChangeKind.CHANGED else ""
     return MobileSet(change=change, consumer=consumer, old_mobile=replaced, new_mobile=used.mobile)
+
+
+def mobile_change_row(
+    *,
+    consumer_id: int,
+    before: str,
+    after: str,
+    channel: str,
+    proof: str,
+    actor: StaffUser | None,
+    actor_label: str,
+    now: datetime,
+    note: str = "",
+    challenge: MobileChallenge | None = None,
+) -> MobileChange:
+    """The audit row (unsaved: bulk writers batch them) for an account's mobile going from
+    `before` to `after` ("" for none)."""
+    if not before:
+        kind = MobileChangeKind.REGISTERED
+    elif not after:
+        kind = MobileChangeKind.REMOVED
+    elif before == after:
+        kind = MobileChangeKind.VERIFIED
+    else:
+        kind = MobileChangeKind.CHANGED
+    old = before if kind in (MobileChangeKind.CHANGED, MobileChangeKind.REMOVED) else ""
+    change = MobileChange(
+        consumer_id=consumer_id,
+        kind=kind,
+        channel=channel,
+        proof=proof,
+        old_mobile_masked=mobile_masked(old),
+        old_mobile_digest=mobile_digest(old),
+        new_mobile_masked=mobile_masked(after),
+        new_mobile_digest=mobile_digest(after),
+        actor=actor,
+        actor_label=actor_label[:150],
+        note=note[:500],
+        challenge=challenge,
+        created_at=now,
+    )
+    return change
+
+
+def consumer_mobile_edited(*, consumer: Consumer, before: str, actor: StaffUser) -> MobileChange:
+    """Audit a mobile changed by hand in the admin site (the admin saves the consumer)."""
+    change = mobile_change_row(
+        consumer_id=consumer.pk,
+        before=before,
+        after=consumer.mobile or "",
+        channel=MobileChannel.ADMIN,
+        proof=MobileProof.STAFF_CHECK,
+        actor=actor,
+        actor_label=actor.username,
+        note="edited in the admin site",
+        now=clock.now(),
+    )
+    change.save(force_insert=True)
+    return change

@@ -81,6 +81,8 @@ class MobileChannel(models.TextChoices):
     CHATBOT = "chatbot", _("Chatbot")
     MISSED_CALL = "missed_call", _("Missed call")
     AGENT = "agent", _("1912 agent or office")
+    ADMIN = "admin", _("Admin site")
+    IMPORT = "import", _("Consumer import (billing system)")
 
 
 class MobileChallenge(models.Model):
@@ -153,6 +155,7 @@ class MobileChangeKind(models.TextChoices):
     REGISTERED = "registered", _("Registered (no mobile before)")
     CHANGED = "changed", _("Changed")
     VERIFIED = "verified", _("Same mobile verified")
+    REMOVED = "removed", _("Removed")
 
 
 class MobileProof(models.TextChoices):
@@ -161,6 +164,7 @@ class MobileProof(models.TextChoices):
     ACCOUNT_DETAILS = "account_details", _("Account number and name on the bill")
     OLD_MOBILE = "old_mobile", _("Code sent to the old mobile")
     STAFF_CHECK = "staff_check", _("Checked by staff")
+    BILLING_RECORD = "billing_record", _("The billing system's record")
 
 
 class MobileChange(models.Model):

@@ -8,7 +8,8 @@ from django.urls import reverse
 from sampark.accounts.services import api_token_create
 from sampark.complaints.models import SlaPolicy
 from sampark.complaints.services import complaint_register
-from sampark.consumers.models import Consumer
+from sampark.consumers.mobile_verification import mobile_digest
+from sampark.consumers.models import Consumer, MobileChange
 from sampark.consumers.services import consumer_network_fields
 
 CHANGELISTS = [
@@ -136,6 +137,46 @@ def test_changing_the_dt_moves_feeder_subdivision_and_area(admin_client, net):
         net.sd2,
     )
     assert consumer.area_type == "RURAL" and consumer.is_a_class is False
+
+
+def _change(admin_client, consumer, **overrides):
+    fields = {
+        "account_number": consumer.account_number,
+        "name": consumer.name,
+        "mobile": consumer.mobile,
+        "dt": str(consumer.dt_id),
+        **overrides,
+    }
+    return admin_client.post(
+        reverse("admin:consumers_consumer_change", args=[consumer.pk]), _consumer_post(**fields)
+    )
+
+
+def test_a_mobile_changed_in_the_admin_is_audited(admin_client, net, staff):
+    consumer = net.consumer1
+    old = consumer.mobile
+
+    response = _change(admin_client, consumer, mobile="9415077777")
+
+    assert response.status_code == 302
+    change = MobileChange.objects.get(consumer=consumer)
+    assert (change.kind, change.channel, change.proof) == ("changed", "admin", "staff_check")
+    assert (change.actor, change.actor_label) == (staff["admin"], staff["admin"].username)
+    assert change.old_mobile_digest == mobile_digest(old)
+    assert change.new_mobile_digest == mobile_digest("+919415077777")
+    assert change.new_mobile_masked == "+91••••••7777"
+
+
+def test_removing_a_mobile_in_the_admin_is_audited_and_other_edits_are_not(admin_client, net):
+    consumer = net.consumer1
+
+    assert _change(admin_client, consumer, name="Renamed").status_code == 302
+    assert not MobileChange.objects.exists()
+    assert _change(admin_client, consumer, mobile="").status_code == 302
+
+    change = MobileChange.objects.get()
+    assert (change.kind, change.new_mobile_digest) == ("removed", "")
+    assert change.old_mobile_masked.endswith(consumer.mobile[-4:])
 
 
 def test_admin_consumer_search_takes_a_mobile_as_people_say_it(admin_client, net):

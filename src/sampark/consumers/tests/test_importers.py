@@ -16,7 +16,8 @@ from sampark.consumers.importers import (
     consumers_derived_refresh,
     consumers_import,
 )
-from sampark.consumers.models import Consumer
+from sampark.consumers.mobile_verification import mobile_digest
+from sampark.consumers.models import Consumer, MobileChange
 from sampark.core.csvimport import ImportReport, csv_records
 from sampark.network.importers import network_import
 
@@ -92,6 +93,32 @@ def test_reimport_updates_changed_rows_without_duplicates(net):
     sunita = Consumer.objects.get(account_number="4000000002")
     assert sunita.mobile == "+919415012345"
     assert Consumer.objects.get(account_number="4000000001").created_at == created_at
+
+
+def test_a_reimport_that_changes_mobiles_audits_each_change(net):
+    text = f"""
+        {HEADER}
+        4000000001,Ram Prakash Yadav,9839044444,,,,,1,,DT-AMN-1,,,
+        4000000002,Sunita Devi,,,,,,,,DT-BKT-1,,,
+        4000000003,Mohan Lal,9839055555,,,,,1,,DT-BKT-1,,,
+        """
+    import_text(text)
+    assert not MobileChange.objects.exists()  # a first load is not a change
+
+    import_text(
+        text.replace("Yadav,9839044444", "Yadav,9415044444")
+        .replace("Sunita Devi,,", "Sunita Devi,9415012345,")
+        .replace("Mohan Lal,9839055555", "Mohan Lal,")
+    )
+
+    kinds = dict(MobileChange.objects.values_list("consumer__account_number", "kind"))
+    assert kinds == {"4000000001": "changed", "4000000002": "registered", "4000000003": "removed"}
+    changed = MobileChange.objects.get(consumer__account_number="4000000001")
+    assert (changed.channel, changed.proof, changed.actor) == ("import", "billing_record", None)
+    assert changed.old_mobile_digest == mobile_digest("+919839044444")
+    assert changed.new_mobile_digest == mobile_digest("+919415044444")
+    import_text(text)  # back again: three more changes, nothing for unchanged rows
+    assert MobileChange.objects.count() == 6
 
 
 def test_each_bad_row_is_named_and_nothing_is_written(net):
