@@ -156,14 +156,8 @@ def _call_get_or_create_locked(
     consumer = _consumer_by_mobile(mobile)
     if discom is None and consumer is not None:
         discom = _discom_of(consumer.subdivision)
-    call = Call(
-        call_id=call_id,
-        source=source,
-        calling_number=stored,
-        consumer=consumer,
-        discom=discom,
-        language=consumer.language if consumer is not None else Language.HINDI,
-        offered_at=at,
+    call = _call_new(
+        call_id=call_id, source=source, at=at, number=stored, consumer=consumer, discom=discom
     )
     try:
         with transaction.atomic():
@@ -171,6 +165,27 @@ def _call_get_or_create_locked(
     except IntegrityError:  # another request created it meanwhile: lock theirs
         return Call.objects.select_for_update().get(call_id=call_id)
     return call
+
+
+def _call_new(
+    *,
+    call_id: str,
+    source: str,
+    at: datetime,
+    number: str,
+    consumer: Consumer | None,
+    discom: OrgUnit | None,
+) -> Call:
+    """An unsaved call, in its registered caller's language (Hindi for anyone else)."""
+    return Call(
+        call_id=call_id,
+        source=source,
+        calling_number=number,
+        consumer=consumer,
+        discom=discom,
+        language=consumer.language if consumer is not None else Language.HINDI,
+        offered_at=at,
+    )
 
 
 def _earliest(current: datetime | None, times: Iterable[datetime]) -> datetime | None:
@@ -748,17 +763,15 @@ def _call_build(
         if consumer.subdivision_id not in discoms:
             discoms[consumer.subdivision_id] = _discom_of(consumer.subdivision)
         discom = discoms[consumer.subdivision_id]
-    first = min(e.at for e in record.events)
-    call = Call(
+    call = _call_new(
         call_id=record.call_id,
         source=record.source,
-        calling_number=stored,
+        at=min(e.at for e in record.events),
+        number=stored,
         consumer=consumer,
         discom=discom,
-        language=consumer.language if consumer is not None else Language.HINDI,
-        offered_at=first,
-        ivr_contained=record.ivr_contained_at is not None,
     )
+    call.ivr_contained = record.ivr_contained_at is not None
     detail = dict(record.detail or {})
     events = [
         CallEvent(call=call, kind=e.kind, at=e.at, agent=e.agent, queue=e.queue, detail=detail)
