@@ -254,6 +254,7 @@ def cdr_import(*, rows: Iterable[tuple[int, Record]], skip_invalid: bool = False
     Rows are written a batch at a time: calls not stored yet in a few bulk statements
     (calls_create), rows about known calls event by event (cdr_row_record)."""
     report = ImportReport()
+    report.counts(KIND)  # reported even when the file has no rows
     lookups = _Lookups()
     seen: dict[str, int] = {}
     batch: list[CdrRow] = []
