@@ -167,6 +167,8 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["assigned_to", "status"]),
+            # Windows of registration time: Open311 GET, press bulletins, the staff list's filter.
+            models.Index(fields=["registered_at"], name="complaint_registered_idx"),
             models.Index(
                 fields=["next_escalation_at"],
                 condition=Q(next_escalation_at__isnull=False),

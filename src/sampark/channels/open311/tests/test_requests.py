@@ -163,7 +163,8 @@ def test_ids_override_every_other_filter(client, complaints):
 
     rows = valid_json(find(client, service_request_id=wanted, status="open"), "requests")
 
-    assert ids(rows) == [complaints["old"].number, complaints["cancelled"].number]
+    # Newest registration first: "old" was registered 100 days before "cancelled".
+    assert ids(rows) == [complaints["cancelled"].number, complaints["old"].number]
 
 
 def test_jurisdiction_narrows_to_a_discom(client, complaints):
