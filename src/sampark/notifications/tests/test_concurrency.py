@@ -67,7 +67,8 @@ def test_concurrent_claimers_never_claim_the_same_row():
     results = [r for r in outcomes if not isinstance(r, Exception)]
     assert len(results) == len(outcomes), outcomes
     claimed = [pk for mine in results for pk in mine]
-    assert len(results) == 4 and all(results)  # everyone got some
+    # They really raced (a thread whose connection opened late may find nothing left).
+    assert len(results) == 4 and sum(1 for mine in results if mine) >= 2
     assert len(claimed) == len(set(claimed)) == ROWS
     assert set(claimed) == everything
 
