@@ -289,7 +289,7 @@ class _ConsumerImport:
                 inserts.append((self.now, self.now, p.account, *p.values, p.charges))
             elif list(current[1:]) != values:
                 updates.append((*values, self.now, current[0]))
-                if current[1 + MOBILE] != values[MOBILE]:
+                if (current[1 + MOBILE] or "") != (values[MOBILE] or ""):  # None and "" alike
                     audits.append(self._mobile_audit(current, values))
             else:
                 self.counts.unchanged += 1
