@@ -42,6 +42,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pgscratch import pg_admin, pg_admin_url
+
 ROOT = Path(__file__).resolve().parents[1]
 PG_NAME = "sampark_bench_dashboard"
 DEFAULT_COMPLAINTS = {"postgresql": 5_000_000, "sqlite": 1_000_000}
@@ -61,23 +64,6 @@ CHANNELS = [
     ("ivr", 35), ("agent", 20), ("whatsapp", 15), ("chatbot_web", 8), ("web", 8), ("sms", 5),
     ("email", 2), ("api", 2), ("field", 2), ("telegram", 2), ("open311", 1),
 ]  # fmt: skip
-
-
-def pg_admin_url() -> str:
-    url = os.environ.get("SAMPARK_BENCH_PG_ADMIN")
-    if url:
-        return url
-    configured = os.environ.get("DATABASE_URL", "")
-    if configured.startswith(("postgres://", "postgresql://")):
-        return urlunsplit(urlsplit(configured)._replace(path="/postgres"))
-    return "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-def pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)
 
 
 def run_child(database_url: str, args: argparse.Namespace, vendor: str, n: int) -> dict:

@@ -24,60 +24,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pgscratch import pg_scratch_run
+
 PG_NAME = "sampark_bench_escalation"
 SUBDIVISIONS = 10
 LIMITS = (4, 8, 24)  # hours: no supply urban, rural, ...
 
 
-def pg_admin_url() -> str:
-    url = os.environ.get("SAMPARK_BENCH_PG_ADMIN")
-    if url:
-        return url
-    configured = os.environ.get("DATABASE_URL", "")
-    if configured.startswith(("postgres://", "postgresql://")):
-        return urlunsplit(urlsplit(configured)._replace(path="/postgres"))
-    return "postgres://postgres@127.0.0.1:5432/postgres"
-
-
-def pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)
-
-
 def parent(complaints: int, due: float) -> dict:
-    admin = pg_admin_url()
-    try:
-        pg_admin(admin, f"DROP DATABASE IF EXISTS {PG_NAME}")
-    except Exception as error:  # no server: the benchmark cannot run here
-        return {"bench": "complaints_escalate", "skipped": f"no PostgreSQL at {admin}: {error}"}
-    pg_admin(admin, f"CREATE DATABASE {PG_NAME}")
-    try:
-        env = {
-            **os.environ,
-            "DATABASE_URL": urlunsplit(urlsplit(admin)._replace(path=f"/{PG_NAME}")),
-            "DJANGO_SETTINGS_MODULE": "sampark.config.settings.local",
-            "SAMPARK_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "SAMPARK_DEBUG": "false",
-            "SAMPARK_LOG_LEVEL": "WARNING",
-        }
-        command = [sys.executable, __file__, "--child", "--complaints", str(complaints)]
-        command += ["--due", str(due)]
-        proc = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise SystemExit(f"bench_escalation failed:\n{proc.stderr[-4000:]}")
-        return json.loads(proc.stdout.strip().splitlines()[-1])
-    finally:
-        pg_admin(admin, f"DROP DATABASE IF EXISTS {PG_NAME}")
+    return pg_scratch_run(
+        bench="complaints_escalate",
+        database=PG_NAME,
+        script=__file__,
+        args=["--complaints", str(complaints), "--due", str(due)],
+        env={"SAMPARK_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    )
 
 
 # --- child -----------------------------------------------------------------------------------

@@ -20,45 +20,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_escalation import pg_admin, pg_admin_url
+from pgscratch import pg_scratch_run
 
-ROOT = Path(__file__).resolve().parents[1]
 PG_NAME = "sampark_bench_open311"
 SUBDIVISIONS = 10
 INDEX = "complaint_registered_idx"
 
 
 def parent(complaints: int) -> dict:
-    admin = pg_admin_url()
-    try:
-        pg_admin(admin, f"DROP DATABASE IF EXISTS {PG_NAME}")
-    except Exception as error:  # no server: the benchmark cannot run here
-        return {"bench": "open311_requests", "skipped": f"no PostgreSQL at {admin}: {error}"}
-    pg_admin(admin, f"CREATE DATABASE {PG_NAME}")
-    try:
-        env = {
-            **os.environ,
-            "DATABASE_URL": urlunsplit(urlsplit(admin)._replace(path=f"/{PG_NAME}")),
-            "DJANGO_SETTINGS_MODULE": "sampark.config.settings.local",
-            "SAMPARK_DEBUG": "false",
-            "SAMPARK_LOG_LEVEL": "WARNING",
-        }
-        command = [sys.executable, __file__, "--child", "--complaints", str(complaints)]
-        proc = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise SystemExit(f"bench_open311 failed:\n{proc.stderr[-4000:]}")
-        return json.loads(proc.stdout.strip().splitlines()[-1])
-    finally:
-        pg_admin(admin, f"DROP DATABASE IF EXISTS {PG_NAME}")
+    return pg_scratch_run(
+        bench="open311_requests",
+        database=PG_NAME,
+        script=__file__,
+        args=["--complaints", str(complaints)],
+    )
 
 
 def scene_build(*, complaints: int) -> None:
