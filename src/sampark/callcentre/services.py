@@ -26,6 +26,7 @@ from sampark.accounts.models import StaffUser
 from sampark.accounts.permissions import Action, require
 from sampark.accounts.scoping import staff_scope
 from sampark.complaints.models import Complaint
+from sampark.complaints.selectors import complaint_get_for_staff
 from sampark.consumers.models import Consumer
 from sampark.core import clock
 from sampark.core.errors import Conflict, NotFound, ValidationFailed
@@ -78,6 +79,7 @@ BAD_DETAIL = _("Send an object of extra values.")
 BAD_RESULT = _("Choose reached, complaint, no_answer or busy.")
 BAD_STATUS = _("Choose available, on_call, wrap_up, break or offline.")
 COMPLAINT_NEEDED = _("Give the complaint that was registered on this callback.")
+UNKNOWN_COMPLAINT = _("No complaint in your area has this number.")
 CALLBACK_CLOSED = _("This callback is already closed.")
 NOTE_TOO_LONG = _("At most 300 characters.")
 
@@ -534,11 +536,18 @@ def callback_attempt_record(
     result: CallbackAttempt.Result | str,
     note: str = "",
     complaint: Complaint | None = None,
+    complaint_number: str = "",
 ) -> Callback:
     """One try at calling back. Reached (with or without a complaint) closes it; after
     SAMPARK_CALLBACK_MAX_TRIES tries without reaching the caller it closes as no answer,
-    otherwise it is due again in SAMPARK_CALLBACK_RETRY_MINUTES."""
+    otherwise it is due again in SAMPARK_CALLBACK_RETRY_MINUTES. The complaint registered on
+    the call may be given by the number the agent typed (looked up in their area)."""
     require(agent, Action.CALLBACK_WORK)
+    if complaint is None and complaint_number.strip():
+        try:
+            complaint = complaint_get_for_staff(user=agent, number=complaint_number.strip())
+        except NotFound:
+            raise ValidationFailed(fields={"complaint": UNKNOWN_COMPLAINT}) from None
     if result not in CallbackAttempt.Result.values:
         raise ValidationFailed(fields={"result": BAD_RESULT})
     if len(note or "") > 300:

@@ -20,9 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sampark.accounts.auth import staff_of
 from sampark.accounts.permissions import Action, can
-from sampark.complaints.selectors import complaint_get_for_staff
 from sampark.core import clock
-from sampark.core.errors import NotAllowed, NotFound, SamparkError, ValidationFailed
+from sampark.core.errors import NotAllowed, NotFound, SamparkError
 
 from .forms import AttemptForm, CallbackFilterForm, KpiFilterForm
 from .kpis import call_kpis, call_kpis_summary
@@ -110,20 +109,12 @@ def callback_attempt(request: HttpRequest, callback_id: int) -> HttpResponse:
         messages.error(request, errors)
         return redirect("callcentre:callbacks")
     try:
-        complaint = None
-        if number := form.cleaned_data["complaint_number"].strip():
-            try:
-                complaint = complaint_get_for_staff(user=user, number=number)
-            except NotFound:
-                raise ValidationFailed(
-                    fields={"complaint_number": _("No complaint in your area has this number.")}
-                ) from None
         callback_attempt_record(
             callback=callback,
             agent=user,
             result=form.cleaned_data["result"],
             note=form.cleaned_data["note"],
-            complaint=complaint,
+            complaint_number=form.cleaned_data["complaint_number"],
         )
     except SamparkError as error:
         messages.error(request, error.text())

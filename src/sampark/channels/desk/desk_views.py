@@ -38,7 +38,6 @@ from sampark.callcentre.selectors import (
 )
 from sampark.callcentre.services import agent_status_set, callback_attempt_record
 from sampark.complaints.models import Channel, Complaint
-from sampark.complaints.selectors import complaint_get_for_staff
 from sampark.complaints.services import complaint_register
 from sampark.consumers.models import Consumer
 from sampark.consumers.selectors import consumer_lookup_for_staff
@@ -381,19 +380,13 @@ def callback_outcome(request: HttpRequest, callback_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(_back(query))
-    number = form.cleaned_data["complaint"]
-    try:
-        complaint = complaint_get_for_staff(user=user, number=number) if number else None
-    except NotFound:
-        messages.error(request, _("No complaint %(number)s in your area.") % {"number": number})
-        return redirect(_back(query))
     try:
         callback_attempt_record(
             callback=callback,
             agent=user,
             result=form.cleaned_data["result"],
             note=form.cleaned_data["note"],
-            complaint=complaint,
+            complaint_number=form.cleaned_data["complaint"],
         )
     except SamparkError as error:
         messages.error(request, error.text())
