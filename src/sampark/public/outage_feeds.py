@@ -131,6 +131,20 @@ def _day_start(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def _feed(*, title: str, page: str, self_url: str, language: str, now: datetime) -> _Atom:
+    """An empty feed of ours: `page` is the HTML it mirrors, `self_url` its own address."""
+    return _Atom(
+        title=title,
+        link=page,
+        description="",
+        language=language,
+        feed_url=self_url,
+        feed_guid=self_url,
+        author_name=settings.SAMPARK_SENDER_NAME,
+        quiet_since=_day_start(now),
+    )
+
+
 def bulletins_atom_body(*, zone: OrgUnit | None, language: str, now: datetime) -> bytes:
     """The zone's (or every zone's) bulletins of the last `BULLETIN_DAYS`, newest first."""
     rows = Bulletin.objects.filter(created_at__gte=now - timedelta(days=BULLETIN_DAYS))
@@ -142,15 +156,12 @@ def bulletins_atom_body(*, zone: OrgUnit | None, language: str, now: datetime) -
     self_url = f"{base_url()}{reverse('public_outages:feed_bulletins')}?lang={language}"
     if zone is not None:
         self_url += f"&zone={zone.code}"
-    feed = _Atom(
+    feed = _feed(
         title=BULLETINS_TITLE.text(language, zone=zone_name),
-        link=page,
-        description="",
+        page=page,
+        self_url=self_url,
         language=language,
-        feed_url=self_url,
-        feed_guid=self_url,
-        author_name=settings.SAMPARK_SENDER_NAME,
-        quiet_since=_day_start(now),
+        now=now,
     )
     for bulletin in rows:
         event = texts.EVENT_NAMES.get(bulletin.kind)
@@ -171,15 +182,8 @@ def press_atom_body(*, language: str, now: datetime) -> bytes:
     rows = PressBulletin.objects.select_related("discom").order_by("-day", "discom__code")[:60]
     page = f"{base_url()}{reverse('public_outages:press_index')}?lang={language}"
     self_url = f"{base_url()}{reverse('public_outages:feed_press')}?lang={language}"
-    feed = _Atom(
-        title=PRESS_TITLE.text(language),
-        link=page,
-        description="",
-        language=language,
-        feed_url=self_url,
-        feed_guid=self_url,
-        author_name=settings.SAMPARK_SENDER_NAME,
-        quiet_since=_day_start(now),
+    feed = _feed(
+        title=PRESS_TITLE.text(language), page=page, self_url=self_url, language=language, now=now
     )
     for press in rows:
         day = press.day.isoformat()
